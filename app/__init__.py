@@ -1,0 +1,66 @@
+"""Lasītava — e-learning for the staff of the Latvia–Lithuania network of inclusive libraries.
+
+``create_app`` wires configuration, extensions, blueprints and CLI commands. It runs no queries,
+migrations or network calls: the database is prepared by ``flask db upgrade`` (see the Makefile).
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from flask import Flask
+
+from app import i18n
+from app.config import PROJECT_ROOT, load_config
+from app.extensions import csrf, db, limiter, login_manager, migrate
+
+
+def create_app(overrides: dict | None = None) -> Flask:
+    app = Flask(__name__, instance_path=str(PROJECT_ROOT / "instance"), instance_relative_config=True)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    app.config.from_mapping(load_config(Path(app.instance_path)))
+    if overrides:
+        app.config.update(overrides)
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    i18n.init_app(app)
+
+    _register_models()
+    _register_blueprints(app)
+    _register_cli(app)
+    return app
+
+
+def _register_models() -> None:
+    # Imported for their side effect: the tables join the metadata used by Alembic.
+    from app.accounts import models as _accounts  # noqa: F401
+    from app.admin import models as _admin  # noqa: F401
+    from app.certificates import models as _certificates  # noqa: F401
+    from app.learning import models as _learning  # noqa: F401
+
+
+def _register_blueprints(app: Flask) -> None:
+    from app.accounts.routes import bp as accounts_bp
+    from app.web.routes import bp as web_bp
+    from app.web.errors import register_error_handlers
+
+    app.register_blueprint(web_bp)
+    app.register_blueprint(accounts_bp)
+    register_error_handlers(app)
+
+    from app.web import filters
+
+    filters.register(app)
+
+
+def _register_cli(app: Flask) -> None:
+    from app.web.cli import demo_cli, users_cli
+
+    app.cli.add_command(demo_cli)
+    app.cli.add_command(users_cli)

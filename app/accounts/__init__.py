@@ -1,0 +1,1 @@
+"""Accounts: users, roles, organisations (country → municipality → library), sign-in."""

@@ -1,0 +1,1 @@
+"""Administration: users, organisations, audit log, data-protection tasks, feedback."""

@@ -1,0 +1,1 @@
+"""Learning: enrolment, module progress, quiz attempts and grading, the learner's dashboard."""
