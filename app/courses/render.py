@@ -26,7 +26,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from urllib.parse import quote, unquote, urlsplit
-from xml.ElementTree import Element, SubElement
+from xml.etree.ElementTree import Element, SubElement
 
 import markdown
 from markdown.extensions import Extension

@@ -66,7 +66,30 @@ _VALUE_RE = {
 }
 
 
+_URL_NOISE = re.compile(
+    r"[\x00-\x20\x7f-\xa0\u1680\u180e\u2000-\u200f\u2028-\u202f\u205f\u3000\ufeff]"
+)
+_URL_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.\-]*):")
+
+
+def safe_url(value: str) -> str | None:
+    """The URL with leading/trailing (Unicode) spaces removed, or None when it has a scheme other
+    than http, https or mailto once the invisible characters browsers or users might ignore are
+    dropped (``\u2028javascript:``, ``java&#9;script:``)."""
+    stripped = value.strip(
+        " \t\n\r\f\v\x00\xa0\u1680\u180e\u2000\u2001\u2002\u2003\u2004"
+        "\u2005\u2006\u2007\u2008\u2009\u200a\u200b\u2028\u2029\u202f\u205f"
+        "\u3000\ufeff"
+    )
+    m = _URL_SCHEME.match(_URL_NOISE.sub("", stripped))
+    if m and m.group(1).lower() not in URL_SCHEMES:
+        return None
+    return stripped
+
+
 def _attribute_filter(tag: str, attr: str, value: str) -> str | None:
+    if attr in ("href", "src"):
+        return safe_url(value)
     if attr == "class":
         kept = [c for c in value.split() if c in ALLOWED_CLASSES or _CLASS_RE.match(c)]
         return " ".join(kept) or None

@@ -1,0 +1,113 @@
+"""``flask --app wsgi courses ...``: check, status, reload (and the importers' commands).
+
+Also the app-side access to the course registry, ``current_registry()`` / ``current_catalog()``,
+for routes: one ``CourseRegistry`` per process, kept in ``app.extensions``.
+
+Terminal output is English, like the checker's ``path:line: error|warning: message`` lines.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+
+from app.courses.checker import check_courses, course_folders, format_findings, update_lock
+from app.courses.loader import (
+    RELOAD_STAMP,
+    CourseCatalog,
+    CourseRegistry,
+    build_course,
+    shared_registry,
+)
+from app.courses.status import format_status, status
+
+courses_cli = AppGroup("courses", help="Check, inspect and reload the courses in COURSES_DIR.")
+
+
+def current_registry() -> CourseRegistry:
+    """This process's course registry (created on first use). ``flask courses reload`` reaches
+    every process through the stamp file ``instance/courses-reload.stamp``."""
+    return shared_registry(
+        current_app.extensions,
+        current_app.config["COURSES_DIR"],
+        stamp_path=Path(current_app.instance_path) / RELOAD_STAMP,
+    )
+
+
+def current_catalog() -> CourseCatalog:
+    """The catalog to serve. Changed files are picked up on every call when
+    ``COURSES_AUTO_RELOAD`` is true (default: in debug mode); otherwise after a reload."""
+    auto = current_app.config.get("COURSES_AUTO_RELOAD", current_app.debug)
+    return current_registry().get(reload_changed=bool(auto))
+
+
+def _summary(errors: int, warnings: int, courses: int) -> str:
+    return f"{errors} error(s), {warnings} warning(s) in {courses} course(s)"
+
+
+@courses_cli.command("check")
+@click.argument("path", required=False, type=click.Path(exists=True, path_type=Path))
+@click.option(
+    "--update-lock",
+    "update_lock_ids",
+    is_flag=True,
+    help="Record the published ids of every course without errors in its published-ids.txt.",
+)
+def check_command(path: Path | None, update_lock_ids: bool) -> None:
+    """Check the courses (COURSES_DIR, one course folder or a file in it); exit 1 on any error."""
+    target = path or Path(current_app.config["COURSES_DIR"])
+    folders = course_folders(target)
+    findings = check_courses(target)
+    if findings:
+        click.echo(format_findings(findings))
+    errors = sum(1 for f in findings if f.is_error)
+    click.echo(_summary(errors, len(findings) - errors, len(folders)))
+    if update_lock_ids:
+        for folder in folders:
+            result = update_lock(folder)
+            click.echo(f"{folder.name}: published-ids.txt {result.reason}")
+    if errors:
+        raise SystemExit(1)
+
+
+@courses_cli.command("status")
+@click.argument("course_id", required=False)
+def status_command(course_id: str | None) -> None:
+    """Translation status: module × language (ok, missing, outdated); the default language's
+    column shows the content hash to copy into a translation's source_hash."""
+    root = Path(current_app.config["COURSES_DIR"])
+    folders = course_folders(root)
+    if course_id:
+        folders = [f for f in folders if f.name == course_id]
+        if not folders:
+            raise click.ClickException(f"no course folder {course_id!r} in {root}")
+    for folder in folders:
+        build = build_course(folder)
+        click.echo(f"{folder.name}")
+        if build.course is None:
+            click.echo("  cannot be loaded; run `flask courses check` to see why\n")
+            continue
+        table = status(build.course)
+        for line in format_status(table).splitlines():
+            click.echo(f"  {line}")
+        note = "" if build.ok else "  (has errors: not shown to learners; see `courses check`)"
+        click.echo(
+            f"  missing: {table.count('missing')}, outdated: {table.count('outdated')}{note}\n"
+        )
+
+
+@courses_cli.command("reload")
+def reload_command() -> None:
+    """Make every running app process re-read changed courses (touches the reload stamp)."""
+    registry = current_registry()
+    stamp = registry.touch_stamp()
+    catalog = registry.reload()
+    click.echo(f"reload stamp: {stamp}")
+    click.echo(f"{len(catalog)} course(s) live: {', '.join(sorted(catalog.courses)) or '-'}")
+    for name, refusal in catalog.refused.items():
+        kept = "the last good version stays live" if refusal.serving_last_good else "not shown"
+        click.echo(f"{name}: refused ({len(refusal.errors)} error(s)); {kept}")
+        click.echo(format_findings(list(refusal.errors)))
