@@ -1,0 +1,1 @@
+"""Certificates: rendering, issuing and verification of course certificates."""
