@@ -17,7 +17,9 @@ from app.extensions import csrf, db, limiter, login_manager, migrate
 
 
 def create_app(overrides: dict | None = None) -> Flask:
-    app = Flask(__name__, instance_path=str(PROJECT_ROOT / "instance"), instance_relative_config=True)
+    app = Flask(
+        __name__, instance_path=str(PROJECT_ROOT / "instance"), instance_relative_config=True
+    )
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     app.config.from_mapping(load_config(Path(app.instance_path)))
     if overrides:
@@ -47,8 +49,8 @@ def _register_models() -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from app.accounts.routes import bp as accounts_bp
-    from app.web.routes import bp as web_bp
     from app.web.errors import register_error_handlers
+    from app.web.routes import bp as web_bp
 
     app.register_blueprint(web_bp)
     app.register_blueprint(accounts_bp)

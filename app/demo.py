@@ -17,27 +17,53 @@ DEMO_PASSWORD = "demo-password"  # noqa: S105 - documented demo credential, only
 
 # country code, country name (own language), English name, municipalities: (ISO 3166-2, name, [libraries])
 DEMO_ORGANISATIONS = [
-    ("LV", "Latvija", "Latvia", [
-        ("LV-041", "Jelgavas novads", [
-            "Jelgavas novada Centrālā bibliotēka",
-            "Ozolnieku bibliotēka",
-            "Elejas bibliotēka",
-        ]),
-        ("LV-JEL", "Jelgava", ["Jelgavas pilsētas bibliotēka"]),
-        ("LV-111", "Augšdaugavas novads", [
-            "Augšdaugavas novada Centrālā bibliotēka",
-            "Ilūkstes pilsētas bibliotēka",
-            "Subates pilsētas bibliotēka",
-        ]),
-    ]),
-    ("LT", "Lietuva", "Lithuania", [
-        ("LT-34", "Pasvalio rajono savivaldybė", [
-            "Pasvalio Mariaus Katiliškio viešoji biblioteka",
-            "Joniškėlio biblioteka",
-            "Pumpėnų biblioteka",
-        ]),
-        ("LT-33", "Panevėžio rajono savivaldybė", ["Panevėžio rajono savivaldybės viešoji biblioteka"]),
-    ]),
+    (
+        "LV",
+        "Latvija",
+        "Latvia",
+        [
+            (
+                "LV-041",
+                "Jelgavas novads",
+                [
+                    "Jelgavas novada Centrālā bibliotēka",
+                    "Ozolnieku bibliotēka",
+                    "Elejas bibliotēka",
+                ],
+            ),
+            ("LV-JEL", "Jelgava", ["Jelgavas pilsētas bibliotēka"]),
+            (
+                "LV-111",
+                "Augšdaugavas novads",
+                [
+                    "Augšdaugavas novada Centrālā bibliotēka",
+                    "Ilūkstes pilsētas bibliotēka",
+                    "Subates pilsētas bibliotēka",
+                ],
+            ),
+        ],
+    ),
+    (
+        "LT",
+        "Lietuva",
+        "Lithuania",
+        [
+            (
+                "LT-34",
+                "Pasvalio rajono savivaldybė",
+                [
+                    "Pasvalio Mariaus Katiliškio viešoji biblioteka",
+                    "Joniškėlio biblioteka",
+                    "Pumpėnų biblioteka",
+                ],
+            ),
+            (
+                "LT-33",
+                "Panevėžio rajono savivaldybė",
+                ["Panevėžio rajono savivaldybės viešoji biblioteka"],
+            ),
+        ],
+    ),
 ]
 
 
@@ -50,9 +76,19 @@ class DemoAccount:
 
 
 DEMO_ACCOUNTS = [
-    DemoAccount("learner@example.org", "Ilze Bērziņa-Ķēniņa", Role.LEARNER, "librarian, Ozolnieku bibliotēka"),
+    DemoAccount(
+        "learner@example.org",
+        "Ilze Bērziņa-Ķēniņa",
+        Role.LEARNER,
+        "librarian, Ozolnieku bibliotēka",
+    ),
     DemoAccount("trainer@example.org", "Rūta Kazlauskienė", Role.TRAINER, "course author"),
-    DemoAccount("coordinator@example.org", "Māris Ozoliņš", Role.COORDINATOR, "methodical centre, scoped to Jelgavas novads"),
+    DemoAccount(
+        "coordinator@example.org",
+        "Māris Ozoliņš",
+        Role.COORDINATOR,
+        "methodical centre, scoped to Jelgavas novads",
+    ),
     DemoAccount("admin@example.org", "Gintarė Žemaitytė", Role.ADMIN, "administrator"),
 ]
 
@@ -86,7 +122,9 @@ def seed() -> list[DemoAccount]:
         Role.COORDINATOR: orgs["LV-041"],
     }
     for account in DEMO_ACCOUNTS:
-        roles: list[tuple[str, Organisation | None]] = [(account.role.value, scope.get(account.role))]
+        roles: list[tuple[str, Organisation | None]] = [
+            (account.role.value, scope.get(account.role))
+        ]
         if account.role != Role.LEARNER:
             roles.append((Role.LEARNER.value, None))
         create_user(

@@ -6,9 +6,19 @@ each have three plural forms, so counts always go through ``ngettext``.
 
 from __future__ import annotations
 
-from flask import current_app, request, session
-from flask_babel import Babel, force_locale, format_date, format_datetime, format_decimal
-from flask_babel import format_percent, get_locale, gettext, lazy_gettext, ngettext
+from flask import current_app, has_request_context, request, session
+from flask_babel import (
+    Babel,
+    force_locale,
+    format_date,
+    format_datetime,
+    format_decimal,
+    format_percent,
+    get_locale,
+    gettext,
+    lazy_gettext,
+    ngettext,
+)
 from flask_login import current_user
 
 LANGUAGES: dict[str, str] = {"lv": "Latviešu", "lt": "Lietuviškai", "en": "English"}
@@ -42,6 +52,8 @@ def N_(message: str) -> str:  # noqa: N802 - the conventional gettext no-op mark
 
 def select_locale() -> str:
     """The user's saved preference, else the switcher (session), else Accept-Language, else lv."""
+    if not has_request_context():
+        return DEFAULT_LANGUAGE
     if current_user and getattr(current_user, "is_authenticated", False):
         preferred = getattr(current_user, "preferred_language", None)
         if preferred in LANGUAGES:
@@ -49,7 +61,7 @@ def select_locale() -> str:
     chosen = session.get("lang")
     if chosen in LANGUAGES:
         return chosen
-    if request:
+    if request.accept_languages:
         best = request.accept_languages.best_match(list(LANGUAGES))
         if best:
             return best

@@ -44,7 +44,9 @@ def locked():
 
 
 def _run(*args: str) -> None:
-    subprocess.run([str(BIN / "pybabel"), "-q", *args], cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [str(BIN / "pybabel"), "-q", *args], cwd=ROOT, check=True, stdout=subprocess.DEVNULL
+    )
 
 
 def po_path(lang: str) -> Path:
@@ -53,14 +55,37 @@ def po_path(lang: str) -> Path:
 
 def _update() -> None:
     _run(
-        "extract", "-F", "babel.cfg", "-k", "_l", "-k", "N_", "--no-location",
-        "--sort-output", "--project", "Lasitava", "--copyright-holder", "Lasitava",
-        "-o", str(POT), "app", "certificates",
+        "extract",
+        "-F",
+        "babel.cfg",
+        "-k",
+        "_l",
+        "-k",
+        "N_",
+        "--no-location",
+        "--sort-output",
+        "--project",
+        "Lasitava",
+        "--copyright-holder",
+        "Lasitava",
+        "-o",
+        str(POT),
+        "app",
+        "certificates",
     )
     for lang in LANGS:
         if po_path(lang).exists():
-            _run("update", "-i", str(POT), "-d", str(TRANSLATIONS), "-l", lang,
-                 "--no-fuzzy-matching", "--ignore-obsolete")
+            _run(
+                "update",
+                "-i",
+                str(POT),
+                "-d",
+                str(TRANSLATIONS),
+                "-l",
+                lang,
+                "--no-fuzzy-matching",
+                "--ignore-obsolete",
+            )
         else:
             _run("init", "-i", str(POT), "-d", str(TRANSLATIONS), "-l", lang)
 
@@ -76,7 +101,9 @@ def _load(lang: str):
 
 def _save(lang: str, catalog) -> None:
     with open(po_path(lang), "wb") as fh:
-        write_po(fh, catalog, width=100, omit_header=False, ignore_obsolete=True, include_previous=False)
+        write_po(
+            fh, catalog, width=100, omit_header=False, ignore_obsolete=True, include_previous=False
+        )
 
 
 def _is_missing(message) -> bool:

@@ -65,7 +65,11 @@ def _migrate(app: Flask) -> None:
 
 def _postgres_admin_url() -> str:
     url = os.environ.get("TEST_DATABASE_URL") or "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-    return url.replace("postgresql://", "postgresql+psycopg://", 1) if url.startswith("postgresql://") else url
+    return (
+        url.replace("postgresql://", "postgresql+psycopg://", 1)
+        if url.startswith("postgresql://")
+        else url
+    )
 
 
 def _postgres_available() -> str | None:
@@ -85,8 +89,12 @@ def throwaway_postgres() -> Iterator[str]:
     admin = sa.create_engine(_postgres_admin_url(), isolation_level="AUTOCOMMIT")
     name = f"lasitava_test_{os.getpid()}_{secrets.token_hex(4)}"
     with admin.connect() as conn:
-        conn.execute(sa.text(f'CREATE DATABASE "{name}" ENCODING \'UTF8\' TEMPLATE template0'))
-    url = sa.engine.make_url(_postgres_admin_url()).set(database=name).render_as_string(hide_password=False)
+        conn.execute(sa.text(f"CREATE DATABASE \"{name}\" ENCODING 'UTF8' TEMPLATE template0"))
+    url = (
+        sa.engine.make_url(_postgres_admin_url())
+        .set(database=name)
+        .render_as_string(hide_password=False)
+    )
     try:
         yield url
     finally:
@@ -143,7 +151,8 @@ def _empty_tables(flask_app: Flask) -> None:
 
 @pytest.fixture(autouse=True)
 def _clean_state(request):
-    limiter.reset()
+    if limiter._storage is not None:  # bound once any app exists
+        limiter.reset()
     yield
     for name in ("app", "live_app"):
         if name in request.fixturenames:
@@ -183,11 +192,20 @@ class Factory:
         with self.app.app_context():
             ids: dict[str, int] = {}
             for country, munis in {
-                "Latvija": {"Jelgavas novads": ["Ozolnieku bibliotēka", "Elejas bibliotēka"],
-                            "Augšdaugavas novads": ["Ilūkstes pilsētas bibliotēka", "Subates pilsētas bibliotēka"]},
-                "Lietuva": {"Pasvalio rajono savivaldybė": ["Pasvalio Mariaus Katiliškio viešoji biblioteka",
-                                                             "Joniškėlio biblioteka"],
-                            "Panevėžio rajono savivaldybė": ["Ramygalos biblioteka", "Velžio biblioteka"]},
+                "Latvija": {
+                    "Jelgavas novads": ["Ozolnieku bibliotēka", "Elejas bibliotēka"],
+                    "Augšdaugavas novads": [
+                        "Ilūkstes pilsētas bibliotēka",
+                        "Subates pilsētas bibliotēka",
+                    ],
+                },
+                "Lietuva": {
+                    "Pasvalio rajono savivaldybė": [
+                        "Pasvalio Mariaus Katiliškio viešoji biblioteka",
+                        "Joniškėlio biblioteka",
+                    ],
+                    "Panevėžio rajono savivaldybė": ["Ramygalos biblioteka", "Velžio biblioteka"],
+                },
             }.items():
                 c = create_organisation("country", country, code=country[:2].upper())
                 ids[country] = c.id
@@ -219,8 +237,14 @@ class Factory:
             if role != Role.LEARNER.value:
                 roles.append((Role.LEARNER.value, None))
             user = create_user(
-                NewUser(email=email, full_name=name, roles=tuple(roles), library=library,
-                        preferred_language=language, password=password)
+                NewUser(
+                    email=email,
+                    full_name=name,
+                    roles=tuple(roles),
+                    library=library,
+                    preferred_language=language,
+                    password=password,
+                )
             )
             user.active = active
             db.session.commit()
@@ -305,8 +329,15 @@ def browser():
     with sync_playwright() as pw:
         chromium = pw.chromium.launch(
             executable_path=CHROMIUM,
-            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run"],
+            args=[
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
         )
         yield chromium
         chromium.close()

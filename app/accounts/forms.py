@@ -11,7 +11,9 @@ from app.i18n import LANGUAGES, _l
 
 
 class LoginForm(FlaskForm):
-    email = EmailField(_l("E-mail address"), validators=[DataRequired(_l("Enter your e-mail address."))])
+    email = EmailField(
+        _l("E-mail address"), validators=[DataRequired(_l("Enter your e-mail address."))]
+    )
     password = PasswordField(_l("Password"), validators=[DataRequired(_l("Enter your password."))])
     remember = BooleanField(_l("Keep me signed in on this computer"))
 
@@ -21,7 +23,10 @@ class ForgotPasswordForm(FlaskForm):
         _l("E-mail address"),
         validators=[
             DataRequired(_l("Enter your e-mail address.")),
-            Email(_l("Enter an e-mail address in the form name@example.org."), check_deliverability=False),
+            Email(
+                _l("Enter an e-mail address in the form name@example.org."),
+                check_deliverability=False,
+            ),
         ],
     )
 
@@ -34,7 +39,10 @@ class SetPasswordForm(FlaskForm):
             Length(
                 min=MIN_PASSWORD_LENGTH,
                 max=200,
-                message=_l("The password must be at least %(min)d characters long.", min=MIN_PASSWORD_LENGTH),
+                message=_l(
+                    "The password must be at least %(min)d characters long.",
+                    min=MIN_PASSWORD_LENGTH,
+                ),
             ),
         ],
     )

@@ -40,7 +40,9 @@ def visible_organisations(user: User, role: Role | str = Role.COORDINATOR) -> li
     return list(db.session.scalars(stmt.order_by(Organisation.path)))
 
 
-def can_see_organisation(user: User, org: Organisation, role: Role | str = Role.COORDINATOR) -> bool:
+def can_see_organisation(
+    user: User, org: Organisation, role: Role | str = Role.COORDINATOR
+) -> bool:
     paths = scope_paths(user, role)
     if paths is None:
         return True
@@ -52,5 +54,9 @@ def organisation_by_code(code: str) -> Organisation | None:
 
 
 def children(org: Organisation | None) -> list[Organisation]:
-    parent_filter = Organisation.parent_id.is_(None) if org is None else Organisation.parent_id == org.id
-    return list(db.session.scalars(db.select(Organisation).where(parent_filter).order_by(Organisation.name)))
+    parent_filter = (
+        Organisation.parent_id.is_(None) if org is None else Organisation.parent_id == org.id
+    )
+    return list(
+        db.session.scalars(db.select(Organisation).where(parent_filter).order_by(Organisation.name))
+    )

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_login import current_user, login_required, login_user, logout_user
 
 from app.accounts import services
@@ -76,6 +85,9 @@ def login():
 @bp.post("/logout")
 @login_required
 def logout():
+    # Keep the interface in the language the person was using.
+    if current_user.preferred_language:
+        session["lang"] = current_user.preferred_language
     logout_user()
     flash(_("You have signed out."), "success")
     return redirect(url_for("web.home"))
@@ -101,11 +113,15 @@ def _link_page(token: str, purpose: str):
         user = services.user_for_link(token, purpose)
     except services.LinkError as error:
         status = 404 if error.reason == "invalid" else 410
-        return render_template("accounts/link_error.html", reason=error.reason, purpose=purpose), status
+        return render_template(
+            "accounts/link_error.html", reason=error.reason, purpose=purpose
+        ), status
     form = SetPasswordForm()
     if request.method == "POST":
         if not form.validate_on_submit():
-            return render_template("accounts/set_password.html", form=form, purpose=purpose, user=user), 400
+            return render_template(
+                "accounts/set_password.html", form=form, purpose=purpose, user=user
+            ), 400
         services.set_password(user, form.password.data)
         login_user(user)
         db.session.commit()

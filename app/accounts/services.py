@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from flask import current_app, url_for
+from flask import current_app, has_request_context, url_for
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 from app.accounts.models import CHILD_KIND, Organisation, OrgKind, Role, RoleGrant, User
@@ -110,15 +110,21 @@ def set_password(user: User, password: str) -> None:
     db.session.flush()
 
 
-def _absolute(endpoint: str, **values) -> str:
+def absolute_url(endpoint: str, **values) -> str:
+    """A full URL for links in e-mails and on certificates, inside or outside a request.
+
+    PUBLIC_BASE_URL (e.g. https://lasitava.example.lv) wins; otherwise the request's host is used,
+    and outside a request (CLI) http://127.0.0.1:5000.
+    """
     base = current_app.config.get("PUBLIC_BASE_URL")
-    if base:
-        return base.rstrip("/") + url_for(endpoint, **values)
-    return url_for(endpoint, _external=True, **values)
+    if has_request_context() and not base:
+        return url_for(endpoint, _external=True, **values)
+    with current_app.test_request_context("/", base_url=base or "http://127.0.0.1:5000"):
+        return url_for(endpoint, _external=True, **values)
 
 
 def send_reset_link(user: User) -> None:
-    link = _absolute("accounts.reset_password", token=make_link_token(user, "reset"))
+    link = absolute_url("accounts.reset_password", token=make_link_token(user, "reset"))
     hours = current_app.config["RESET_TOKEN_MAX_AGE"] // 3600 or 1
     with force_locale(user.preferred_language or "lv"):
         subject = _("Lasītava: set a new password")
@@ -135,7 +141,7 @@ def send_reset_link(user: User) -> None:
 
 
 def send_invitation(user: User) -> None:
-    link = _absolute("accounts.accept_invite", token=make_link_token(user, "invite"))
+    link = absolute_url("accounts.accept_invite", token=make_link_token(user, "invite"))
     days = current_app.config["INVITE_TOKEN_MAX_AGE"] // 86400 or 1
     with force_locale(user.preferred_language or "lv"):
         subject = _("Invitation to Lasītava, the library staff training platform")
@@ -204,7 +210,10 @@ def grant_role(user: User, role: str, scope: Organisation | None = None) -> Role
 
 
 def create_organisation(
-    kind: str, name: str, parent: Organisation | None = None, code: str | None = None,
+    kind: str,
+    name: str,
+    parent: Organisation | None = None,
+    code: str | None = None,
     name_en: str | None = None,
 ) -> Organisation:
     """Add a node to the tree, keeping the country → municipality → library shape."""
@@ -213,7 +222,9 @@ def create_organisation(
         raise AccountError(_("A country cannot have a parent organisation."))
     if kind != OrgKind.COUNTRY and (parent is None or CHILD_KIND.get(OrgKind(parent.kind)) != kind):
         raise AccountError(_("The organisation does not fit under the chosen parent."))
-    org = Organisation(kind=kind.value, name=name.strip(), parent=parent, code=code, name_en=name_en)
+    org = Organisation(
+        kind=kind.value, name=name.strip(), parent=parent, code=code, name_en=name_en
+    )
     db.session.add(org)
     db.session.flush()
     org.path = f"{parent.path if parent else '/'}{org.id}/"

@@ -10,13 +10,14 @@ from app.accounts.models import Role
 from app.accounts.queries import organisation_by_code
 from app.accounts.services import AccountError, NewUser, create_user, send_invitation
 from app.extensions import db
+from app.i18n import force_locale
 
 demo_cli = AppGroup("demo", help="Demo data.")
 users_cli = AppGroup("users", help="User accounts.")
 
 
 def print_accounts() -> None:
-    click.echo("Demo accounts (password: %s):" % demo.DEMO_PASSWORD)
+    click.echo(f"Demo accounts (password: {demo.DEMO_PASSWORD}):")
     for account in demo.DEMO_ACCOUNTS:
         click.echo(f"  {account.email:<26} {account.role.value:<12} {account.note}")
 
@@ -29,7 +30,9 @@ def seed_command(if_empty: bool) -> None:
         if if_empty:
             click.echo("The database already has users; demo data not loaded.")
             return
-        raise click.ClickException("The database already has users; refusing to add demo data twice.")
+        raise click.ClickException(
+            "The database already has users; refusing to add demo data twice."
+        )
     demo.seed()
     db.session.commit()
     click.echo("Demo data loaded.")
@@ -51,6 +54,11 @@ def accounts_command() -> None:
 @click.option("--language", type=click.Choice(["lv", "lt", "en"]), default=None)
 def invite_command(email, name, library_code, role, scope_code, language) -> None:
     """Create an account and e-mail a first-login invitation link."""
+    with force_locale("en"):  # messages of the command line are in English
+        _invite(email, name, library_code, role, scope_code, language)
+
+
+def _invite(email, name, library_code, role, scope_code, language) -> None:
     library = organisation_by_code(library_code) if library_code else None
     if library_code and library is None:
         raise click.ClickException(f"No organisation with code {library_code!r}.")
@@ -59,8 +67,13 @@ def invite_command(email, name, library_code, role, scope_code, language) -> Non
         raise click.ClickException(f"No organisation with code {scope_code!r}.")
     try:
         user = create_user(
-            NewUser(email=email, full_name=name, roles=((role, scope),), library=library,
-                    preferred_language=language)
+            NewUser(
+                email=email,
+                full_name=name,
+                roles=((role, scope),),
+                library=library,
+                preferred_language=language,
+            )
         )
         send_invitation(user)
     except AccountError as error:

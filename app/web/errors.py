@@ -16,15 +16,44 @@ log = logging.getLogger(__name__)
 
 def _messages(code: int) -> tuple[str, str]:
     return {
-        400: (_("The request could not be understood"), _("Something in the request was missing or not valid. Go back and try again.")),
+        400: (
+            _("The request could not be understood"),
+            _("Something in the request was missing or not valid. Go back and try again."),
+        ),
         401: (_("Please sign in"), _("You need to sign in to open this page.")),
-        403: (_("You do not have access to this page"), _("Your account does not have permission to open this page. If you think it should, contact your coordinator.")),
-        404: (_("Page not found"), _("The page you asked for does not exist or has been moved. Check the address, or start again from the home page.")),
-        405: (_("This action is not possible here"), _("The page does not accept this kind of request. Go back and try again.")),
-        410: (_("This link can no longer be used"), _("The link has expired or has already been used.")),
+        403: (
+            _("You do not have access to this page"),
+            _(
+                "Your account does not have permission to open this page. If you think it should, contact your coordinator."
+            ),
+        ),
+        404: (
+            _("Page not found"),
+            _(
+                "The page you asked for does not exist or has been moved. Check the address, or start again from the home page."
+            ),
+        ),
+        405: (
+            _("This action is not possible here"),
+            _("The page does not accept this kind of request. Go back and try again."),
+        ),
+        410: (
+            _("This link can no longer be used"),
+            _("The link has expired or has already been used."),
+        ),
         413: (_("The file is too large"), _("The file you sent is larger than allowed.")),
-        429: (_("Too many attempts"), _("You have tried too many times in a short time. Wait a few minutes and try again. If you have forgotten your password, you can set a new one.")),
-        500: (_("Something went wrong on our side"), _("The error has been recorded. Please try again in a few minutes; nothing you saved has been lost.")),
+        429: (
+            _("Too many attempts"),
+            _(
+                "You have tried too many times in a short time. Wait a few minutes and try again. If you have forgotten your password, you can set a new one."
+            ),
+        ),
+        500: (
+            _("Something went wrong on our side"),
+            _(
+                "The error has been recorded. Please try again in a few minutes; nothing you saved has been lost."
+            ),
+        ),
     }.get(code, (_("Something went wrong"), _("Please go back and try again.")))
 
 

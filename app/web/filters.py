@@ -50,7 +50,8 @@ def nav_items() -> list[NavItem]:
     for endpoint, label, who in NAV:
         if endpoint in endpoints and _allowed(who):
             is_current = request.endpoint == endpoint or (
-                endpoint != "web.home" and current_bp == endpoint.split(".")[0]
+                endpoint != "web.home"
+                and current_bp == endpoint.split(".")[0]
                 and endpoint.split(".")[0] not in {"web", "learning"}
             )
             items.append(NavItem(url_for(endpoint), str(label), is_current))
@@ -66,7 +67,12 @@ def footer_items() -> list[NavItem]:
     ]
 
 
-DISPLAY_DEFAULTS = {"text_size": 100, "high_contrast": False, "dyslexia_spacing": False, "reduced_motion": False}
+DISPLAY_DEFAULTS = {
+    "text_size": 100,
+    "high_contrast": False,
+    "dyslexia_spacing": False,
+    "reduced_motion": False,
+}
 
 
 def display_preferences() -> dict:
