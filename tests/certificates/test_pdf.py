@@ -257,6 +257,10 @@ def test_pdf_declares_pdfa3a_and_pdfua1_and_is_tagged(pdfs, lang):
         assert NAMES[lang] in title
         assert "Pieejami bibliotēkas pakalpojumi senioriem" in title
         assert meta["dc:title"] == title
+        (intent,) = pdf.Root.OutputIntents
+        assert intent.S == "/GTS_PDFA1"
+        assert "sRGB" in str(intent.OutputConditionIdentifier)
+        assert intent.DestOutputProfile.N == 3
 
 
 def _struct_elements(node):
