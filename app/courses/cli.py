@@ -15,6 +15,7 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from app.courses.checker import check_courses, course_folders, format_findings, update_lock
+from app.courses.importers.cli import import_aiken_command, import_gift_command
 from app.courses.loader import (
     RELOAD_STAMP,
     CourseCatalog,
@@ -27,13 +28,17 @@ from app.courses.status import format_status, status
 courses_cli = AppGroup("courses", help="Check, inspect and reload the courses in COURSES_DIR.")
 
 
+def reload_stamp_path() -> Path:
+    """``COURSES_RELOAD_STAMP`` if configured, else ``instance/courses-reload.stamp``."""
+    configured = current_app.config.get("COURSES_RELOAD_STAMP")
+    return Path(configured) if configured else Path(current_app.instance_path) / RELOAD_STAMP
+
+
 def current_registry() -> CourseRegistry:
     """This process's course registry (created on first use). ``flask courses reload`` reaches
-    every process through the stamp file ``instance/courses-reload.stamp``."""
+    every process through the reload stamp file (see ``reload_stamp_path``)."""
     return shared_registry(
-        current_app.extensions,
-        current_app.config["COURSES_DIR"],
-        stamp_path=Path(current_app.instance_path) / RELOAD_STAMP,
+        current_app.extensions, current_app.config["COURSES_DIR"], stamp_path=reload_stamp_path()
     )
 
 
@@ -111,3 +116,8 @@ def reload_command() -> None:
         kept = "the last good version stays live" if refusal.serving_last_good else "not shown"
         click.echo(f"{name}: refused ({len(refusal.errors)} error(s)); {kept}")
         click.echo(format_findings(list(refusal.errors)))
+
+
+# The importers' commands (GIFT, Aiken) live with the importers and join this group.
+courses_cli.add_command(import_gift_command)
+courses_cli.add_command(import_aiken_command)
