@@ -15,7 +15,7 @@ from __future__ import annotations
 import random
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
@@ -199,7 +199,6 @@ class Course:
     path: Path
     modules: tuple[Module, ...]
     fingerprint: str = ""  # hash over every file of the course (changes when anything changes)
-    extra: dict[str, Any] = field(default_factory=dict)
 
     def module(self, module_id: str) -> Module | None:
         return next((m for m in self.modules if m.id == module_id), None)

@@ -400,7 +400,7 @@ ATTR_TOKEN_RE = re.compile(
     r"""|(?P<flag>[A-Za-z_][\w-]*)|(?P<bad>\S+))"""
 )
 HEADING_RE = re.compile(r"^\s{0,3}#{1,6}(\s|$)")
-OPTION_RE = re.compile(r"^[-*+]\s+(\(\s?\)|\([xX]\)|\[\s?\]|\[[xX]\])(?:\s+(.*))?$")
+OPTION_RE = re.compile(r"^[-*+]\s+(\(\s?\)|\([xX]\)|\[\s?\]|\[[xX]\])(?:\s*(.*))?$")
 PAIR_RE = re.compile(r"^[-*+]\s+(.*?)\s*=>\s*(.*)$")
 LIST_ITEM_RE = re.compile(r"^[-*+]\s+")
 HINT_RE = re.compile(r"^\?(?:\s+(.*))?$")
