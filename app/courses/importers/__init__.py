@@ -137,9 +137,11 @@ DETAILS: dict[str, str] = {
         "the positive weights add up to %(total)s%%, not 100%%; ticking all right answers now "
         "gives full points"
     ),
-    "negative-weights": N_(
-        "negative weights (%(weights)s) are not copied: wrong ticks cost points by Lasītava's "
-        "proportional partial credit instead (the original weights are kept in a comment)"
+    "negative-single": N_("negative weights (%(weights)s) are not copied: a wrong choice scores 0"),
+    "penalties-differ": N_(
+        "a wrong tick now costs %(penalty)s of the points (score = (right ticks - wrong ticks) / "
+        "right options); in Moodle it cost %(weights)s (the original weights are kept in a "
+        "comment above the quiz)"
     ),
     "partial-answers-dropped": N_(
         "answers with partial credit are left out (%(answers)s): a text or number answer is "

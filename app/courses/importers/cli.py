@@ -74,6 +74,8 @@ def run_import(
     out: Path | None,
     encoding: str | None,
     parse: Callable[[str], ImportResult],
+    *,
+    id_prefix: str = "",
 ) -> int:
     """Convert ``path`` and write the quiz blocks; returns the exit status."""
     name = str(path)
@@ -102,7 +104,7 @@ def run_import(
         _err(f"{name}: nothing written")
         return 1
 
-    emitted = emit_blocks(parsed.questions, lang=lang)
+    emitted = emit_blocks(parsed.questions, lang=lang, id_prefix=id_prefix)
     notices = parsed.warnings + emitted.unconvertible + emitted.warnings
     for problem in sorted(notices, key=lambda i: i.line):
         _err(_line(name, problem))
@@ -162,6 +164,12 @@ _OUT = click.option(
     default=None,
     help="Write the quiz blocks to this file instead of standard output.",
 )
+_PREFIX = click.option(
+    "--id-prefix",
+    default="",
+    help="Put this in front of every quiz id (e.g. the module name), so that several imports "
+    "into one course get different ids.",
+)
 _ENCODING = click.option(
     "--encoding",
     default=None,
@@ -173,28 +181,38 @@ _ENCODING = click.option(
 @_FILE
 @_LANG
 @_OUT
+@_PREFIX
 @_ENCODING
-def import_gift_command(file: Path, lang: str, out: Path | None, encoding: str | None) -> None:
+def import_gift_command(
+    file: Path, lang: str, out: Path | None, id_prefix: str, encoding: str | None
+) -> None:
     """Convert a Moodle GIFT question bank into quiz blocks.
 
     Essay, description and embedded-answer (cloze) questions cannot be converted; they are
     listed with their line numbers. Syntax errors: exit status 1 and nothing is written.
     """
-    click.get_current_context().exit(run_import(file, lang, out, encoding, parse_gift))
+    click.get_current_context().exit(
+        run_import(file, lang, out, encoding, parse_gift, id_prefix=id_prefix)
+    )
 
 
 @click.command("import-aiken")
 @_FILE
 @_LANG
 @_OUT
+@_PREFIX
 @_ENCODING
-def import_aiken_command(file: Path, lang: str, out: Path | None, encoding: str | None) -> None:
+def import_aiken_command(
+    file: Path, lang: str, out: Path | None, id_prefix: str, encoding: str | None
+) -> None:
     """Convert a Moodle Aiken question file into quiz blocks.
 
     Errors are reported with Moodle's wording and line numbers; then the exit status is 1 and
     nothing is written.
     """
-    click.get_current_context().exit(run_import(file, lang, out, encoding, parse_aiken))
+    click.get_current_context().exit(
+        run_import(file, lang, out, encoding, parse_aiken, id_prefix=id_prefix)
+    )
 
 
 __all__ = ["import_aiken_command", "import_gift_command", "read_question_file", "run_import"]

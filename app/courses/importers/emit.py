@@ -18,12 +18,16 @@ How Moodle's question types map:
   ``line N: essay question 'Q8' cannot be converted``.
 
 Weights. Moodle adds up the weights of the ticked options (negative ones subtract; the total is at
-least 0). Lasītava's multiple choice has no weights: every ``[x]`` counts the same and a wrong tick
-costs points proportionally. So the original weights are kept in a comment line above the quiz
-(``<!-- weights: yellow 50%, red -100% -->``) and every conversion that changes the grading is
-reported as a warning: unequal positive weights, positive weights that do not add up to 100 %,
-negative weights, partial credit in a single-choice question (lost), partial-credit or wildcard
-short answers and numbers (left out), feedback for typed answers (left out), and a
+least 0). Lasītava's multiple choice has no weights: it scores max(0, (right ticks - wrong ticks)
+/ right options) (app/learning/grading.py). So with N options ``[x]``, each right tick is worth
+1/N and each wrong tick costs 1/N. The conversion is exact when the positive weights are equal and
+add up to 100 % and every other option weighs -100/N %, e.g. ``~%50%a ~%50%b ~%-50%c``. Otherwise
+the original weights are kept in a comment line above the quiz
+(``<!-- weights: yellow 50%, red -100% -->``, written for every multiple-answer question) and the
+difference is reported as a warning: unequal positive weights, positive weights that do not add
+up to 100 %, wrong options that cost more or less than 1/N (a 0 % option costs nothing in Moodle).
+Also reported: partial or negative credit in a single-choice question (lost), partial-credit or
+wildcard short answers and numbers (left out), feedback for typed answers (left out), and a
 single-choice question with several 100 % answers (becomes multiple choice).
 
 Text formats. ``[markdown]`` is kept as written. ``[plain]`` and ``[moodle]`` texts are escaped so
@@ -85,12 +89,20 @@ class _CannotConvertError(Exception):
         self.params = params
 
 
-def emit_blocks(questions: list[ImportedQuestion], lang: str = "lv") -> EmitResult:
-    """Convert questions to quiz blocks; ``lang`` chooses the true/false option labels."""
+def emit_blocks(
+    questions: list[ImportedQuestion],
+    lang: str = "lv",
+    *,
+    id_prefix: str = "",
+    reserved_ids: set[str] | frozenset[str] = frozenset(),
+) -> EmitResult:
+    """Convert questions to quiz blocks. ``lang`` chooses the true/false option labels;
+    ``id_prefix`` goes in front of every question id (so that two imports into one course do not
+    clash) and ``reserved_ids`` (ids already used in the course) are avoided."""
     if lang not in TRUE_FALSE_LABELS:
         raise ValueError(f"unknown language {lang!r}; use one of {', '.join(TRUE_FALSE_LABELS)}")
     result = EmitResult()
-    used: set[str] = set()
+    used: set[str] = set(reserved_ids)
     chunks: list[str] = []
     category: str | None = None
     for question in questions:
@@ -122,7 +134,7 @@ def emit_blocks(questions: list[ImportedQuestion], lang: str = "lv") -> EmitResu
                 )
             )
             continue
-        qid = question_id(question, used)
+        qid = question_id(question, used, id_prefix)
         used.add(qid)
         result.ids.append(qid)
         for code, params in lossy:
@@ -179,13 +191,18 @@ def slugify(text: str, limit: int = 64) -> str:
     return slug
 
 
-def question_id(question: ImportedQuestion, used: set[str]) -> str:
-    """The title's slug (``q-`` in front when needed), else ``q-<line>``; unique within ``used``."""
-    base = slugify(question.title or "")
-    if base and not ID_RE.match(base):
-        base = slugify("q-" + base)
-    if not base or not ID_RE.match(base):
+def question_id(question: ImportedQuestion, used: set[str], prefix: str = "") -> str:
+    """The title's slug (``q-`` in front when needed), else ``q-<line>``; with ``prefix``
+    (slugified) in front; unique within ``used`` (``-2``, ``-3``… appended) and at most 64
+    characters."""
+    head = slugify(prefix, limit=40)
+    head = f"{head}-" if head else ""
+    base = slugify(question.title or "", limit=64 - len(head))
+    if base and not ID_RE.match(head + base):
+        base = slugify("q-" + base, limit=64 - len(head))
+    if not base or not ID_RE.match(head + base):
         base = f"q-{question.line}"
+    base = head + base
     candidate, n = base, 1
     while candidate in used:
         n += 1
@@ -283,7 +300,7 @@ class _QuestionEmitter:
             if partial:
                 self.note_lossy("partial-single", weights=_weights_list(partial))
             if negative:
-                self.note_lossy("negative-weights", weights=_weights_list(negative))
+                self.note_lossy("negative-single", weights=_weights_list(negative))
             if partial or negative or multiple:
                 self.notes.append(f"weights: {weights}")
             marker = ("[x]", "[ ]") if multiple else ("(x)", "( )")
@@ -302,9 +319,12 @@ class _QuestionEmitter:
         total = sum(values) * 100
         if abs(total - 100) > 0.01:
             self.note_lossy("weights-not-100", total=_number(Decimal(str(round(total, 3)))))
-        negative = [a for a, _ in options if a.fraction < 0]
-        if negative:
-            self.note_lossy("negative-weights", weights=_weights_list(negative))
+        penalty = 1 / len(positive)
+        differ = [a for a, _ in options if a.fraction <= 0 and abs(a.fraction + penalty) > 0.0001]
+        if differ:
+            self.note_lossy(
+                "penalties-differ", penalty=_percent(penalty), weights=_weights_list(differ)
+            )
         lines = []
         for answer, text in options:
             lines.append(f"- {'[x]' if answer.fraction > 0 else '[ ]'} {text}")
@@ -479,7 +499,7 @@ _PAIR_LIKE_RE = re.compile(r"^\s*[-*+]\s+.*=>")
 _HEADING_RE = re.compile(r"^(\s{0,3})(#{1,6})(\s|$)")
 _HINT_RE = re.compile(r"^\?(\s|$)")
 _FENCE_RE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
-_ENTITY = {c: f"&#{ord(c)};" for c in "-*+#>?:=_`~.)"}
+_ENTITY = {c: f"&#{ord(c)};" for c in "-*+#>?:=_`~.)(["}
 
 
 def block_markdown(text: str, fmt: str, *, prompt: bool) -> str:
@@ -499,7 +519,8 @@ def block_markdown(text: str, fmt: str, *, prompt: bool) -> str:
 
 
 def inline_markdown(text: str, fmt: str) -> str:
-    """An option, feedback or matching text as one line of Markdown."""
+    """An option, feedback or matching text as one line of Markdown. It is rendered on its own,
+    so its start is a line start: ``1. Introduction`` must not become a list."""
     if not text.strip():
         return ""
     if fmt == "markdown":
@@ -508,7 +529,8 @@ def inline_markdown(text: str, fmt: str) -> str:
         md = _HtmlToMarkdown.convert(text, inline=True)
     else:
         md = _escape_text(" ".join(text.split()), html_allowed=fmt == "moodle")
-    return re.sub(r"[ \t\n]+", " ", md).strip()
+    md = re.sub(r"[ \t\n]+", " ", md).strip()
+    return md if fmt == "markdown" else _protect_line_start(md)
 
 
 def _protect_brackets(text: str) -> str:
@@ -604,8 +626,9 @@ def _protect_quiz_syntax(md: str, *, prompt: bool) -> str:
             if _HINT_RE.match(line):
                 line = _ENTITY["?"] + line[1:]
             option = _OPTION_LIKE_RE.match(line)
-            if option:
-                line = option.group(1) + _ENTITY[option.group(2)] + line[option.end(2) :]
+            if option:  # keep the list item, break the ( ) / [ ] marker
+                at = option.end(2) + len(option.group(3)) - len(option.group(3).lstrip())
+                line = line[:at] + _ENTITY[line[at]] + line[at + 1 :]
             elif _PAIR_LIKE_RE.match(line):
                 line = line.replace("=>", "=&gt;")
             if re.match(r"^\s+>", line):
