@@ -22,6 +22,11 @@ WARNING: Severity = "warning"
 MESSAGES: dict[str, str] = {
     # --- course.yml -----------------------------------------------------------------------
     "course-file-missing": N_("this folder has no course.yml, so it is not a course"),
+    "course-unreadable": N_("the course could not be read: %(problem)s"),
+    "not-utf8": N_(
+        "the file is not saved as UTF-8, so letters like ā, š, ų would be garbled; "
+        "save it again with the encoding UTF-8"
+    ),
     "yaml-syntax": N_("cannot read the YAML: %(problem)s"),
     "yaml-duplicate-key": N_('the key "%(key)s" is written twice; only the last one would count'),
     "meta-not-mapping": N_("course.yml must be a list of `key: value` lines"),

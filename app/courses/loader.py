@@ -18,6 +18,7 @@ after an edit re-renders only the changed texts.
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import re
 import threading
@@ -34,6 +35,8 @@ from app.courses.parser import (
     CourseMeta,
     ParsedModule,
     ParsedQuiz,
+    check_utf8,
+    decode_text,
     parse_course_meta,
     parse_module_file,
 )
@@ -50,6 +53,8 @@ from app.courses.render import (
 COURSE_FILE = "course.yml"
 MODULE_FILE_RE = re.compile(r"^(?P<stem>[a-z0-9][a-z0-9-]*)\.(?P<lang>[a-z]{2})\.md$")
 RELOAD_STAMP = "courses-reload.stamp"
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -132,9 +137,8 @@ def build_course(
         findings.append(error(course_dir, 0, "course-file-missing"))
         return CourseBuild(course_dir, None, findings, fingerprint)
     raw_yml = yml.read_bytes()
-    meta, meta_findings = parse_course_meta(
-        yml, raw_yml.decode("utf-8", errors="replace").lstrip("\ufeff"), course_dir.name
-    )
+    check_utf8(raw_yml, yml, findings)
+    meta, meta_findings = parse_course_meta(yml, decode_text(raw_yml), course_dir.name)
     findings.extend(meta_findings)
     if not meta.usable:
         return CourseBuild(course_dir, None, sorted(findings, key=sort_key), fingerprint)
@@ -639,7 +643,19 @@ class CourseRegistry:
             entry = self._entries.get(name)
             if entry is not None and entry.fingerprint == fingerprint:
                 continue
-            build = build_course(course_dir, media_url=self.media_url, module_url=self.module_url)
+            try:
+                build = build_course(
+                    course_dir, media_url=self.media_url, module_url=self.module_url
+                )
+            except Exception as exc:  # a bug or an unreadable file must not take others down
+                log.exception("course %s could not be built", name)
+                problem = f"{type(exc).__name__}: {exc}"
+                build = CourseBuild(
+                    course_dir,
+                    None,
+                    [error(course_dir, 0, "course-unreadable", problem=problem)],
+                    fingerprint,
+                )
             self.builds += 1
             previous = entry.live if entry is not None else None
             if build.ok:

@@ -35,6 +35,15 @@ def content_hash(raw: bytes) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+def check_utf8(raw: bytes, path: Path, findings: list[Finding]) -> None:
+    """Report a file that is not UTF-8 (e.g. saved as Windows-1257), at its first bad byte."""
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        findings.append(error(path, line, "not-utf8"))
+
+
 def decode_text(raw: bytes) -> str:
     text = raw.decode("utf-8", errors="replace").lstrip("\ufeff")
     return text.replace("\r\n", "\n").replace("\r", "\n")
@@ -491,6 +500,7 @@ def split_alternatives(text: str) -> list[str]:
 
 def parse_module_file(path: Path, raw: bytes, lang: str) -> tuple[ParsedModule, list[Finding]]:
     findings: list[Finding] = []
+    check_utf8(raw, path, findings)
     text = decode_text(raw)
     lines = text.split("\n")
     parsed = ParsedModule(path=path, lang=lang, content_hash=content_hash(raw), lines=lines)

@@ -301,3 +301,10 @@ def test_every_message_formats_with_its_own_parameters():
         names = set(re.findall(r"%\((\w+)\)s", template))
         assert template % {n: "x" for n in names}, code
     assert all(EXPECTED.values())
+
+
+def test_a_file_not_saved_as_utf8_is_an_error(courses_dir: Path, mini: Path):
+    lt = mini / "01-introduction.lt.md"
+    lt.write_bytes(lt.read_text(encoding="utf-8").encode("cp1257"))
+    got = keyed(check_courses(courses_dir), courses_dir)
+    assert ("mini-course/01-introduction.lt.md", 3, "error", "not-utf8") in got  # "Įvadas"

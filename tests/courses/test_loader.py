@@ -255,3 +255,23 @@ def test_media_change_is_detected(courses_dir: Path, mini: Path):
     (mini / "media" / "tube.lv.png").write_bytes(b"PNG")
     html = registry.get().get("mini-course").module("equipment").variants["lv"].html
     assert "media/tube.lv.png" in html
+
+
+def test_a_course_that_crashes_the_builder_does_not_take_the_others_down(
+    courses_dir: Path, mini: Path, monkeypatch
+):
+    import app.courses.loader as loader
+
+    shutil.copytree(mini, courses_dir / "second")
+    real = loader.build_course
+
+    def flaky(course_dir, **kwargs):
+        if Path(course_dir).name == "second":
+            raise PermissionError("permission denied")
+        return real(course_dir, **kwargs)
+
+    monkeypatch.setattr(loader, "build_course", flaky)
+    catalog = CourseRegistry(courses_dir).get()
+    assert "mini-course" in catalog.courses
+    (finding,) = catalog.refused["second"].errors
+    assert finding.code == "course-unreadable" and "permission denied" in finding.message
