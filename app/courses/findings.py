@@ -90,6 +90,7 @@ MESSAGES: dict[str, str] = {
     "module-minutes-differ": N_(
         "minutes is %(value)s here but %(expected)s in the default-language file"
     ),
+    "reserved-id": N_('"%(value)s" cannot be a module id: the name is used by the platform'),
     "duplicate-id": N_('the id "%(value)s" is already used at %(first)s'),
     # --- quiz blocks ----------------------------------------------------------------------
     "block-unknown": N_('unknown block "%(name)s"; only "::: quiz" blocks exist'),

@@ -53,6 +53,8 @@ from app.courses.render import (
 COURSE_FILE = "course.yml"
 MODULE_FILE_RE = re.compile(r"^(?P<stem>[a-z0-9][a-z0-9-]*)\.(?P<lang>[a-z]{2})\.md$")
 RELOAD_STAMP = "courses-reload.stamp"
+# Module pages live at /courses/<course>/<module>; these names are taken by other pages.
+RESERVED_MODULE_IDS = frozenset({"media"})
 
 log = logging.getLogger(__name__)
 
@@ -244,6 +246,8 @@ def _check_module(
     if default is None:
         return
     module_id = default.front.get("id")
+    if module_id in RESERVED_MODULE_IDS:
+        findings.append(error(default.path, default.line("id"), "reserved-id", value=module_id))
     if module_id:
         validate.register_module_id(ids, str(module_id), default.path, default.line("id"), findings)
     if (

@@ -117,6 +117,9 @@ def test_bad_and_duplicate_ids(courses_dir: Path, mini: Path):
     assert ("mini-course/01-introduction.lt.md", 2, "error", "module-id-mismatch") in got
     dup = next(f for f in check_courses(courses_dir) if f.code == "duplicate-id" and f.line == 24)
     assert dup.params["first"].endswith("01-introduction.lv.md:14")
+    edit(mini / "02-equipment.lv.md", "id: introduction", "id: media")
+    got = keyed(check_courses(courses_dir), courses_dir)
+    assert (lv2, 2, "error", "reserved-id") in got
 
 
 def test_translation_quiz_set_and_answer_key_must_agree(courses_dir: Path, mini: Path):
