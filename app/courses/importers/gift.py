@@ -26,8 +26,9 @@ Known, deliberate differences from Moodle (documented in the import report):
   the next question (Moodle swallows them into the category name).
 - Moodle's list of allowed grades (100, 90, 83.33…, 50, …) is not enforced: any percentage from
   -100 to 100 is accepted, since Lasītava grades proportionally anyway.
-- ``[markdown]`` texts keep their indentation and line-end spaces (nested lists, hard breaks);
-  Moodle trims every line.
+- Lines keep their indentation (``<pre>`` blocks, nested Markdown lists, Markdown hard breaks),
+  as Moodle's ``readquestion`` and its unit test ``test_import_pre_content`` expect; Moodle's
+  file import (``readquestions``) trims every line first.
 - Embedded-answer (cloze) syntax such as ``{1:SHORTANSWER:=Berlin}`` is recognised and reported
   as a cloze question instead of being misread as a short answer.
 """
@@ -215,7 +216,7 @@ class _Block:
                 line=line,
                 kind="description",
                 title=title,
-                text=_clean(qtext, fmt),
+                text=_clean(qtext),
                 text_format=fmt,
             )
         if close_at < 0:
@@ -235,7 +236,7 @@ class _Block:
                     line=line,
                     kind="cloze",
                     title=title,
-                    text=_clean(qtext, fmt),
+                    text=_clean(qtext),
                     text_format=fmt,
                 )
             extra = close_at + 1 + min(i for i in (after.find("{"), after.find("}")) if i >= 0)
@@ -244,7 +245,7 @@ class _Block:
         if _CLOZE_RE.match(_unescape(answer.text)):
             fmt, qtext = _split_format(text)
             return ImportedQuestion(
-                line=line, kind="cloze", title=title, text=_clean(qtext, fmt), text_format=fmt
+                line=line, kind="cloze", title=title, text=_clean(qtext), text_format=fmt
             )
 
         missing_word = bool(after.strip())
@@ -269,9 +270,9 @@ class _Block:
             line=line,
             kind="essay",
             title=title,
-            text=_clean(qtext, fmt),
+            text=_clean(qtext),
             text_format=fmt,
-            general_feedback=_clean(gf_text, gf_fmt),
+            general_feedback=_clean(gf_text),
             general_feedback_format=gf_fmt,
             missing_word=missing_word,
         )
@@ -357,9 +358,9 @@ class _Block:
         fmt, text = _split_format(text.strip(), default_format)
         fb_fmt, feedback = _split_format(feedback.strip(), default_format)
         return Answer(
-            text=_clean(text, fmt),
+            text=_clean(text),
             fraction=fraction,
-            feedback=_clean(feedback, fb_fmt),
+            feedback=_clean(feedback),
             text_format=fmt,
             feedback_format=fb_fmt,
             line=self.line_at(part.offset),
@@ -386,7 +387,7 @@ class _Block:
             fmt, left = _split_format(left.strip(), question.text_format)
             question.pairs.append(
                 MatchPair(
-                    left=_clean(left, fmt),
+                    left=_clean(left),
                     right=" ".join(_unescape(right).split()),
                     left_format=fmt,
                     line=self.line_at(part.offset),
@@ -401,7 +402,7 @@ class _Block:
         fmt = question.text_format
         wrong_fmt, wrong = _split_format(bits[1].strip() if len(bits) > 1 else "", fmt)
         right_fmt, right = _split_format(bits[2].strip() if len(bits) > 2 else "", fmt)
-        wrong, right = _clean(wrong, wrong_fmt), _clean(right, right_fmt)
+        wrong, right = _clean(wrong), _clean(right)
         line = self.line_at(answer.offset)
         question.correct_answer = correct
         true_fb, true_fmt = (right, right_fmt) if correct else (wrong, wrong_fmt)
@@ -476,7 +477,7 @@ class _Block:
                     value=None,
                     tolerance=Decimal(0),
                     fraction=0.0,
-                    feedback=_clean(feedback, fb_fmt),
+                    feedback=_clean(feedback),
                     feedback_format=fb_fmt,
                     line=self.line_at(wrong.offset),
                 )
@@ -537,21 +538,10 @@ def _split_format(text: str, default: str = "moodle") -> tuple[str, str]:
     return default, text
 
 
-def _clean(text: str, fmt: str) -> str:
-    """Resolve escapes and trim. Like Moodle, every line is trimmed, except in Markdown, where
-    indentation (nested lists) and two trailing spaces (a line break) carry meaning."""
-    text = _unescape(text)
-    if fmt == "markdown":
-        lines = text.split("\n")
-        while lines and not lines[0].strip():
-            lines.pop(0)
-        while lines and not lines[-1].strip():
-            lines.pop()
-        if lines:
-            lines[0] = lines[0].lstrip()
-            lines[-1] = lines[-1].rstrip()
-        return "\n".join(lines)
-    return "\n".join(line.strip() for line in text.split("\n")).strip()
+def _clean(text: str) -> str:
+    """Resolve escapes and trim the ends. Inner lines keep their indentation, as in Moodle's
+    ``readquestion`` (and its unit tests: ``<pre>`` content and Markdown lists keep their layout)."""
+    return _unescape(text).strip()
 
 
 __all__ = ["ImportIssue", "extract_idnumber_and_tags", "parse_gift"]
