@@ -49,11 +49,21 @@ def _register_models() -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from app.accounts.routes import bp as accounts_bp
+    from app.reports.routes import bp as reports_bp
     from app.web.errors import register_error_handlers
     from app.web.routes import bp as web_bp
 
     app.register_blueprint(web_bp)
     app.register_blueprint(accounts_bp)
+    app.register_blueprint(reports_bp)
+    from app.learning.routes import bp as learning_bp
+
+    app.register_blueprint(learning_bp)
+    from app.admin.routes import bp as admin_bp
+    from app.admin.routes import privacy_bp
+
+    app.register_blueprint(admin_bp)
+    app.register_blueprint(privacy_bp)
     register_error_handlers(app)
 
     from app.web import filters
@@ -66,3 +76,6 @@ def _register_cli(app: Flask) -> None:
 
     app.cli.add_command(demo_cli)
     app.cli.add_command(users_cli)
+    from app.courses.cli import courses_cli
+
+    app.cli.add_command(courses_cli)

@@ -7,6 +7,7 @@ from wtforms import BooleanField, EmailField, PasswordField, SelectField, String
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
 from app.accounts.services import MIN_PASSWORD_LENGTH
+from app.forms import select_choices, strip
 from app.i18n import LANGUAGES, _l
 
 
@@ -21,6 +22,7 @@ class LoginForm(FlaskForm):
 class ForgotPasswordForm(FlaskForm):
     email = EmailField(
         _l("E-mail address"),
+        filters=[strip],
         validators=[
             DataRequired(_l("Enter your e-mail address.")),
             Email(
@@ -61,5 +63,5 @@ class ProfileForm(FlaskForm):
         validators=[DataRequired(_l("Enter your full name.")), Length(max=200)],
     )
     preferred_language = SelectField(
-        _l("Interface language"), choices=[(code, name) for code, name in LANGUAGES.items()]
+        _l("Interface language"), choices=select_choices(LANGUAGES.items())
     )
