@@ -187,9 +187,10 @@ class ImportIssue:
         return gettext(MESSAGES[self.code]) % params
 
     def format(self, filename: str) -> str:
-        """``FILE:line: message`` (``FILE: message`` for file-level problems)."""
+        """``FILE:line: severity: message`` (no line for file-level problems), in the checker's
+        style."""
         where = f"{filename}:{self.line}" if self.line else filename
-        return f"{where}: {self.message}"
+        return f"{where}: {self.severity}: {self.message}"
 
     def __str__(self) -> str:
         return f"line {self.line}: {self.message}" if self.line else self.message
@@ -216,11 +217,6 @@ class Answer:
     text_format: str = "moodle"
     feedback_format: str = "moodle"
     line: int = 0
-
-    @property
-    def weight(self) -> float:
-        """The weight in percent (``fraction * 100``)."""
-        return round(self.fraction * 100, 5)
 
 
 @dataclass

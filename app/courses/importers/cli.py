@@ -85,7 +85,7 @@ def run_import(
     try:
         text, used = read_question_file(path, encoding)
     except UnreadableFileError as exc:
-        _err(_line(name, exc.problem))
+        _err(exc.problem.format(name))
         _err(f"{name}: nothing written")
         return 1
     if used != "utf-8":
@@ -94,20 +94,20 @@ def run_import(
     parsed = parse(text)
     if parsed.errors:
         for problem in sorted(parsed.errors + parsed.warnings, key=lambda i: i.line):
-            _err(_line(name, problem))
+            _err(problem.format(name))
         _err(f"{name}: {_plural(len(parsed.errors), 'error', 'errors')}; nothing written")
         return 1
     if not parsed.questions:
         for problem in parsed.warnings:
-            _err(_line(name, problem))
-        _err(_line(name, issue(0, "no-questions")))
+            _err(problem.format(name))
+        _err(issue(0, "no-questions").format(name))
         _err(f"{name}: nothing written")
         return 1
 
     emitted = emit_blocks(parsed.questions, lang=lang, id_prefix=id_prefix)
     notices = parsed.warnings + emitted.unconvertible + emitted.warnings
     for problem in sorted(notices, key=lambda i: i.line):
-        _err(_line(name, problem))
+        _err(problem.format(name))
 
     summary = f"{name}: {_plural(emitted.converted, 'question', 'questions')} converted"
     if emitted.unconvertible:
@@ -129,11 +129,6 @@ def run_import(
         summary += f"; written to {out}"
     _err(summary)
     return 0
-
-
-def _line(name: str, problem: ImportIssue) -> str:
-    where = f"{name}:{problem.line}" if problem.line else name
-    return f"{where}: {problem.severity}: {problem.message}"
 
 
 def _write_atomically(path: Path, text: str) -> None:
