@@ -831,6 +831,15 @@ def test_short_answers() -> None:
     assert findings == [] and quiz.text_answers == ["Frog", "Pipe | bar"]
 
 
+def test_short_answers_that_cannot_stand_in_brackets_are_left_out() -> None:
+    emitted = emit_blocks(parse_gift("Q?{=x]] y =ends] =back\\\\ =fine}").questions, "en")
+    assert "Q? [[fine]]" in emitted.text
+    assert [w.params["detail_code"] for w in emitted.warnings] == ["unwritable-answers-dropped"]
+    assert '"x]] y", "ends]", "back\\"' in emitted.warnings[0].message
+    [quiz], findings = module(emitted.text)
+    assert findings == [] and quiz.text_answers == ["fine"]
+
+
 def test_missing_word_short_answer_goes_to_the_end() -> None:
     emitted = emit_blocks(parse_gift("Two plus two equals {=four =4}.").questions, "en")
     assert "Two plus two equals _____. [[four | 4]]" in emitted.text

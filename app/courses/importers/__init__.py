@@ -152,6 +152,10 @@ DETAILS: dict[str, str] = {
         "for choice options"
     ),
     "wildcard-dropped": N_("the answers %(answers)s use the Moodle wildcard * and are left out"),
+    "unwritable-answers-dropped": N_(
+        "the answers %(answers)s cannot stand inside [[ ]] (they contain ]] or end with ] or \\) "
+        "and are left out"
+    ),
     "empty-option-dropped": N_("an empty answer is left out"),
     "empty-text": N_("it has no question text"),
     "moodle-files": N_(

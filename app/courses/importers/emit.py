@@ -347,7 +347,7 @@ class _QuestionEmitter:
 
     def shortanswer(self) -> str:
         accepted: list[str] = []
-        partial, wildcard, with_feedback = [], [], []
+        partial, wildcard, unwritable, with_feedback = [], [], [], []
         for answer in self.q.answers:
             text = answer.text
             if answer.feedback.strip():
@@ -364,10 +364,15 @@ class _QuestionEmitter:
                 wildcard.append(text)
                 continue
             literal = text.replace("\\*", "*")
+            if "]]" in literal or literal.endswith(("]", "\\")):
+                unwritable.append(literal)
+                continue
             if literal.casefold() not in (a.casefold() for a in accepted):
                 accepted.append(literal)
         if wildcard:
             self.note_lossy("wildcard-dropped", answers=_quoted(wildcard))
+        if unwritable:
+            self.note_lossy("unwritable-answers-dropped", answers=_quoted(unwritable))
         if partial:
             self.note_lossy("partial-answers-dropped", answers=_quoted(partial))
         if with_feedback:
