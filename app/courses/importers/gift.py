@@ -15,7 +15,11 @@ It follows Moodle's own importer (question/format/gift/format.php) rule by rule:
   with ``=``, otherwise multiple answer), ``=`` with ``->`` → matching, ``T``/``TRUE``/``F``/
   ``FALSE`` → true/false, anything else → short answer. ``####`` starts the general feedback.
 
-Known, deliberate differences from Moodle (documented in the import report):
+True/false feedback follows Moodle: ``{TRUE#first#second}`` — the first feedback is shown for the
+wrong answer, the second for the right one (the independent PEG grammar reads them as true/false
+feedback instead; Moodle wins).
+
+Known, deliberate differences from Moodle (each has a test in tests/courses/test_import_gift.py):
 
 - Errors that Moodle lets through are reported: a number that is not a number (Moodle turns it
   into the catch-all ``*``), a weight that is not a percentage from -100 to 100, a second answer
@@ -31,6 +35,8 @@ Known, deliberate differences from Moodle (documented in the import report):
   file import (``readquestions``) trims every line first.
 - Embedded-answer (cloze) syntax such as ``{1:SHORTANSWER:=Berlin}`` is recognised and reported
   as a cloze question instead of being misread as a short answer.
+- Warnings (Moodle is silent): a ``::title`` without closing ``::``; stray punctuation such as
+  ``";`` after the answer block (still a missing-word question, as in Moodle).
 """
 
 from __future__ import annotations
