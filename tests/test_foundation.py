@@ -109,3 +109,11 @@ def test_full_names_keep_their_diacritics(app, factory):
     with app.app_context():
         stored = db.session.execute(sa.text("select full_name from user_account")).scalar_one()
     assert stored == name
+
+
+def test_pages_forbid_other_hosts_and_framing(client):
+    response = client.get("/login")
+    csp = response.headers["Content-Security-Policy"]
+    assert "default-src 'self'" in csp and "frame-ancestors 'none'" in csp
+    assert "unsafe-inline" not in csp
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
