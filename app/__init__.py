@@ -37,7 +37,16 @@ def create_app(overrides: dict | None = None) -> Flask:
     _register_blueprints(app)
     _register_cli(app)
     app.after_request(_security_headers)
+    app.add_url_rule("/healthz", "healthz", _healthz)
     return app
+
+
+def _healthz():
+    """For load balancers and benchmarks: the app answers and the database is reachable."""
+    from sqlalchemy import text
+
+    db.session.execute(text("SELECT 1"))
+    return "ok", 200, {"Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store"}
 
 
 # Everything is served from this host: no CDN, no inline scripts or styles, no framing.

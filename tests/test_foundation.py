@@ -117,3 +117,25 @@ def test_pages_forbid_other_hosts_and_framing(client):
     assert "default-src 'self'" in csp and "frame-ancestors 'none'" in csp
     assert "unsafe-inline" not in csp
     assert response.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_health_endpoint_checks_the_database(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200 and response.get_data(as_text=True) == "ok"
+
+
+def test_health_endpoint_fails_without_a_database(tmp_path):
+    broken = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://nobody@127.0.0.1:1/none",
+            "SQLALCHEMY_ENGINE_OPTIONS": {"connect_args": {"connect_timeout": 1}},
+        }
+    )
+    broken.logger.disabled = True
+    import logging
+
+    logging.getLogger("app.web.errors").disabled = True
+    try:
+        assert broken.test_client().get("/healthz").status_code == 500
+    finally:
+        logging.getLogger("app.web.errors").disabled = False
