@@ -18,7 +18,7 @@ run: system-run setup migrate
 	@$(FLASK) run --host $(HOST) --port $(PORT)
 
 test: system-test setup
-	$(BIN)/ruff check app tests bench
+	$(BIN)/ruff check
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 setup: $(VENV)/.installed translations
@@ -52,12 +52,12 @@ seed: migrate
 	$(FLASK) demo seed
 
 lint: $(VENV)/.installed
-	$(BIN)/ruff check app tests bench
-	$(BIN)/ruff format --check app tests bench
+	$(BIN)/ruff check
+	$(BIN)/ruff format --check
 
 format: $(VENV)/.installed
-	$(BIN)/ruff format app tests bench
-	$(BIN)/ruff check --fix app tests bench
+	$(BIN)/ruff format
+	$(BIN)/ruff check --fix
 
 bench: setup
 	$(BIN)/python bench/run.py
