@@ -1,4 +1,13 @@
-"""Issued certificates: frozen snapshots with their PDF bytes."""
+"""Issued certificates: frozen snapshots with their PDF bytes.
+
+A row is never edited after issue except to mark it revoked (``revoked_*``) or replaced
+(``replaced_by_id``); a name or language correction is a new row that replaces the old one.
+
+``issue_key`` makes issuing idempotent under concurrency (UNIQUE; see ``services.py``):
+``auto:<user>:<course>:<version>`` for the certificate issued at completion (one per learner,
+course and course version, ever) and ``replaces:<certificate id>`` for a re-issue (a certificate
+is replaced at most once).
+"""
 
 from __future__ import annotations
 
@@ -37,6 +46,7 @@ class Certificate(db.Model):
     revoked_reason: Mapped[str | None] = mapped_column(Text)
     revoked_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     replaced_by_id: Mapped[int | None] = mapped_column(ForeignKey("certificate.id"))
+    issue_key: Mapped[str | None] = mapped_column(String(80), unique=True)
 
     replaced_by: Mapped[Certificate | None] = relationship(remote_side=[id])
 
