@@ -343,6 +343,10 @@ def next_step(state: CourseState) -> NextStep | None:
         return NextStep(_("Start the course"), course.modules[0])
     if state.status == "completed":
         return NextStep(_("Read the course again"), course.modules[0], primary=False)
+    if not [s for s in state.modules if not s.completed]:
+        # Everything is done but the completion is not recorded yet (modules were removed):
+        # opening a module records it.
+        return NextStep(_("Finish the course"), course.modules[-1])
     todo = [s for s in state.modules if not s.completed and s.status != "no_attempts_left"]
     if not todo:
         return None

@@ -323,8 +323,11 @@ def module(course_id: str, module_id: str):
         return response
     view = module.view(current_language())
     services.record_module_view(current_user.id, course, view)
+    # Rendered inside the same transaction, then committed: committing first would expire the
+    # signed-in user and cost two more queries.
+    response = _render_module(course, view)
     db.session.commit()
-    return _render_module(course, view)
+    return response
 
 
 @bp.post("/courses/<course_id>/<module_id>/read")

@@ -159,10 +159,14 @@ def _upsert_progress(
 
 def record_module_view(user_id: int, course: Course, view: ModuleView) -> Enrolment:
     """The learner opened a module: enrol them if needed, record first/last view and the content
-    hash of the text they were shown (three statements, whatever the course size)."""
+    hash of the text they were shown (a fixed number of statements, whatever the course size)."""
     now = utcnow()
     enrolment = touch_enrolment(user_id, course, view.requested_lang, now)
     _upsert_progress(user_id, course.id, view.module.id, view.variant.content_hash, now)
+    if enrolment.completed_at is None:
+        # Catch-up: when trainers removed the only modules a learner still lacked, the course
+        # is complete now; it is recorded on the learner's next visit.
+        _complete_course_if_due(enrolment, course, False, now)
     return enrolment
 
 
