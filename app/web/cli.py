@@ -24,8 +24,27 @@ def print_accounts() -> None:
 
 @demo_cli.command("seed")
 @click.option("--if-empty", is_flag=True, help="Do nothing when the database already has users.")
-def seed_command(if_empty: bool) -> None:
+@click.option(
+    "--learners",
+    type=click.IntRange(min=0),
+    default=0,
+    help="Also add N learners with two years of progress (reports, benchmarks); see app/demo_scale.py.",
+)
+def seed_command(if_empty: bool, learners: int) -> None:
     """Create demo organisations and the four demo accounts."""
+    if learners:
+        from flask import current_app
+
+        from app import demo_scale
+
+        try:
+            demo_scale.run(learners, current_app.config["COURSES_DIR"], echo=click.echo)
+        except demo_scale.ScaleError as error:
+            db.session.rollback()
+            raise click.ClickException(str(error)) from error
+        db.session.commit()
+        print_accounts()
+        return
     if demo.is_seeded():
         if if_empty:
             click.echo("The database already has users; demo data not loaded.")
