@@ -90,6 +90,9 @@ def _register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(admin_bp)
     app.register_blueprint(privacy_bp)
+    from app.certificates.routes import bp as certificates_bp
+
+    app.register_blueprint(certificates_bp)
     register_error_handlers(app)
 
     from app.web import filters
@@ -105,3 +108,6 @@ def _register_cli(app: Flask) -> None:
     from app.courses.cli import courses_cli
 
     app.cli.add_command(courses_cli)
+    from app.certificates.cli import certificates_cli
+
+    app.cli.add_command(certificates_cli)
