@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, render_template
+from flask import Flask, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
@@ -59,7 +59,16 @@ def _messages(code: int) -> tuple[str, str]:
 
 def render_error(code: int):
     title, message = _messages(code)
-    return render_template("errors/error.html", code=code, title=title, message=message), code
+    password_help = code == 429 and (request.endpoint or "").startswith("accounts.")
+    if code == 429 and request.endpoint == "web.accessibility_feedback":
+        title = _("Too many messages")
+        message = _(
+            "Several messages have been sent from your network in a short time. Wait an hour and "
+            "send your message again, or use the other contacts in the accessibility statement."
+        )
+    return render_template(
+        "errors/error.html", code=code, title=title, message=message, password_help=password_help
+    ), code
 
 
 def register_error_handlers(app: Flask) -> None:

@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+import hashlib
+import os
 from dataclasses import dataclass
 
 from flask import Flask, current_app, request, session, url_for
 from flask_login import current_user
 
-from app.i18n import _l, format_date, format_datetime, format_decimal, format_percent
+from app.i18n import (
+    _l,
+    current_language,
+    format_date,
+    format_datetime,
+    format_decimal,
+    format_percent,
+)
 
 # (endpoint, label, who sees it). An entry shows only once its feature has registered the endpoint.
 NAV = [
@@ -73,20 +82,25 @@ DISPLAY_DEFAULTS = {
     "dyslexia_spacing": False,
     "reduced_motion": False,
 }
+TEXT_SIZE_CLASSES = {125: "text-125", 150: "text-150", 175: "text-175", 200: "text-200"}
 
 
 def display_preferences() -> dict:
     """The user's saved display settings, or the visitor's (kept in the session)."""
     if current_user.is_authenticated:
         return {key: getattr(current_user, key) for key in DISPLAY_DEFAULTS}
-    return {**DISPLAY_DEFAULTS, **session.get("display", {})}
+    saved = session.get("display")
+    prefs = dict(DISPLAY_DEFAULTS)
+    if isinstance(saved, dict):
+        prefs.update({key: saved[key] for key in DISPLAY_DEFAULTS if key in saved})
+    return prefs
 
 
 def display_classes() -> str:
     prefs = display_preferences()
     classes = []
-    if prefs["text_size"] and int(prefs["text_size"]) != 100:
-        classes.append(f"text-{int(prefs['text_size'])}")
+    if prefs["text_size"] in TEXT_SIZE_CLASSES:
+        classes.append(TEXT_SIZE_CLASSES[prefs["text_size"]])
     if prefs["high_contrast"]:
         classes.append("theme-contrast")
     if prefs["dyslexia_spacing"]:
@@ -96,12 +110,58 @@ def display_classes() -> str:
     return " ".join(classes)
 
 
+def _static_version(app: Flask, filename: str) -> str:
+    """A short fingerprint of a static file (its size and modification time), cached per process."""
+    cache = app.extensions.setdefault("static_versions", {})
+    if filename not in cache:
+        try:
+            stat = os.stat(os.path.join(app.static_folder, filename))
+        except OSError:
+            cache[filename] = ""
+        else:
+            cache[filename] = hashlib.sha1(  # noqa: S324 - a cache key, not security
+                f"{stat.st_size}:{stat.st_mtime_ns}".encode()
+            ).hexdigest()[:10]
+    return cache[filename]
+
+
+def official_date(value) -> str:
+    """A date as official texts write it: 27.11.2026. in Latvian (the form of the model
+    accessibility statement), 2026 m. lapkričio 27 d. in Lithuanian, 27 November 2026 in English.
+    """
+    if not value:
+        return ""
+    pattern = {"lv": "dd.MM.yyyy.", "lt": "long"}.get(current_language(), "d MMMM y")
+    return format_date(value, pattern)
+
+
 def register(app: Flask) -> None:
+    # Static files carry a fingerprint (?v=...) and may then be cached for a year: a module page
+    # on a slow rural line downloads the stylesheet and script once, not on every page.
+    @app.url_defaults
+    def _add_static_version(endpoint: str, values: dict) -> None:
+        if endpoint == "static" and "filename" in values and "v" not in values:
+            version = _static_version(app, values["filename"])
+            if version:
+                values["v"] = version
+
+    @app.after_request
+    def _cache_static(response):
+        if request.endpoint == "static" and request.args.get("v") and response.status_code == 200:
+            response.cache_control.public = True
+            response.cache_control.max_age = 365 * 24 * 3600
+            response.cache_control.immutable = True
+        return response
+
+    # {% trans %} blocks are extracted with whitespace trimmed (babel.cfg: trimmed = true); trim them
+    # when rendering too, so that a block written over several lines finds its translation.
+    app.jinja_env.policies["ext.i18n.trimmed"] = True
     app.jinja_env.globals.update(
         nav_items=nav_items,
         footer_items=footer_items,
         display_classes=display_classes,
         has_endpoint=lambda endpoint: endpoint in current_app.view_functions,
+        official_date=official_date,
     )
     app.jinja_env.filters.update(
         date=lambda value, fmt="long": format_date(value, fmt) if value else "",

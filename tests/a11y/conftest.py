@@ -1,0 +1,23 @@
+"""Fixtures of the accessibility sweep: the shared world of data and one browser context per role."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.extensions import db
+from tests.a11y.sweep import Sweep, all_rows, build_world
+
+
+@pytest.fixture()
+def sweep(browser, live_app, live_server):
+    data = build_world(live_app)
+    done = set()
+    for row in all_rows():
+        if row.setup is not None and row.setup not in done:
+            done.add(row.setup)
+            with live_app.app_context():
+                data.update(row.setup(data) or {})
+                db.session.commit()
+    runner = Sweep(browser, live_app, live_server, data)
+    yield runner
+    runner.close()
