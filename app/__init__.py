@@ -75,12 +75,14 @@ def _register_models() -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from app.accounts.routes import bp as accounts_bp
+    from app.courses.routes import bp as courses_bp
     from app.reports.routes import bp as reports_bp
     from app.web.errors import register_error_handlers
     from app.web.routes import bp as web_bp
 
     app.register_blueprint(web_bp)
     app.register_blueprint(accounts_bp)
+    app.register_blueprint(courses_bp)
     app.register_blueprint(reports_bp)
     from app.learning.routes import bp as learning_bp
 
