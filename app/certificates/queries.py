@@ -214,8 +214,9 @@ def related(certificate: Certificate) -> dict[str, Certificate | None]:
 
 def audit_events(certificate: Certificate) -> list[tuple[AuditEvent, User | None]]:
     actor = aliased(User)
-    return list(
-        db.session.execute(
+    return [
+        (event, user)
+        for event, user in db.session.execute(
             select(AuditEvent, actor)
             .outerjoin(actor, actor.id == AuditEvent.actor_id)
             .where(
@@ -223,8 +224,8 @@ def audit_events(certificate: Certificate) -> list[tuple[AuditEvent, User | None
                 AuditEvent.target_id == certificate.serial,
             )
             .order_by(AuditEvent.created_at, AuditEvent.id)
-        ).tuples()
-    )
+        )
+    ]
 
 
 # --- coordinators' export ------------------------------------------------------------------------

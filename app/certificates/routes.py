@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import logging
 import tempfile
-from datetime import date
+from datetime import date, datetime
 from functools import wraps
 from io import BytesIO
 
@@ -236,6 +236,15 @@ def _too_many(_limit):
     return make_response(render_template("certificates/too_many.html", page_has_errors=True), 429)
 
 
+@bp.errorhandler(429)
+def _rate_limited(error):
+    """The verification pages' own "too many checks" page (set by ``_too_many``)."""
+    response = getattr(error, "response", None)
+    if response is not None:
+        return response
+    return _too_many(None)
+
+
 def _no_index(response):
     response.headers["Cache-Control"] = "no-store"
     response.headers["X-Robots-Tag"] = "noindex"
@@ -307,6 +316,38 @@ def _course_choices(paths: list[str] | None) -> list[tuple[str, str]]:
     return choices
 
 
+def _zip_response(paths: list[str] | None, course_id: str, start: date, end: date):
+    """The ZIP as a download, built in a temporary file (spilled to disk past 32 MB); the
+    export is recorded in the audit log and committed first."""
+    spool = tempfile.SpooledTemporaryFile(max_size=32 * 1024 * 1024)  # noqa: SIM115
+    try:
+        written = services.write_zip(
+            queries.export_certificates(paths, course_id, start, end), spool
+        )
+        services.record_export(
+            actor_id=current_user.id,
+            course_id=course_id,
+            start=start,
+            end=end,
+            count=written,
+            scope=paths,
+        )
+        db.session.commit()
+        spool.seek(0)
+        response = send_file(
+            spool,
+            mimetype="application/zip",
+            as_attachment=True,
+            download_name=f"certificates_{course_id}_{start.isoformat()}_{end.isoformat()}.zip",
+            max_age=0,
+        )
+    except BaseException:
+        spool.close()
+        raise
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
 @bp.route("/certificates/export", methods=["GET", "POST"])
 @login_required
 def zip_export():
@@ -314,7 +355,7 @@ def zip_export():
     form = ExportForm()
     form.course_id.choices = select_choices([("", _("Choose a course")), *_course_choices(paths)])
     if request.method == "GET" and not form.start.data:
-        today = date.today()
+        today = datetime.now(services.local_zone()).date()
         form.start.data = date(today.year, 1, 1)
         form.end.data = today
     status = 200
@@ -325,29 +366,7 @@ def zip_export():
             flash(_("No valid certificates match this course and period in your area."), "info")
             status = 404
         else:
-            spool = tempfile.SpooledTemporaryFile(max_size=32 * 1024 * 1024)  # noqa: SIM115
-            written = services.write_zip(
-                queries.export_certificates(paths, course_id, start, end), spool
-            )
-            services.record_export(
-                actor_id=current_user.id,
-                course_id=course_id,
-                start=start,
-                end=end,
-                count=written,
-                scope=paths,
-            )
-            db.session.commit()
-            spool.seek(0)
-            response = send_file(
-                spool,
-                mimetype="application/zip",
-                as_attachment=True,
-                download_name=f"certificates_{course_id}_{start.isoformat()}_{end.isoformat()}.zip",
-                max_age=0,
-            )
-            response.headers["Cache-Control"] = "private, no-store"
-            return response
+            return _zip_response(paths, course_id, start, end)
     elif form.errors:
         status = 400
     return render_template("certificates/export.html", form=form), status
