@@ -144,15 +144,12 @@ def post(path: str, data: dict[str, str]) -> Action:
     return act
 
 
-def click(name: str) -> Action:
-    """Activate the first link or button in <main> whose accessible name contains ``name``."""
+def press(selector: str) -> Action:
+    """Activate the first element in <main> matching a CSS selector (language-independent, e.g.
+    "button[name=reset]")."""
 
     def act(v: Visit) -> None:
-        main = v.page.locator("main")
-        target = (
-            main.get_by_role("button", name=name).or_(main.get_by_role("link", name=name)).first
-        )
-        _navigate(v.page, target.click)
+        _navigate(v.page, v.page.locator("main").locator(selector).first.click)
 
     return act
 
@@ -211,13 +208,15 @@ def build_world(app: Flask) -> dict:
     """The shared data every row can use: the organisation tree and one account per role.
 
     Keys: the organisation names (ids, see Factory.org_tree), ``<role>_id`` and ``<role>_email``.
-    Accounts have no preferred language, so Accept-Language chooses the interface language.
+    Accounts have no preferred language, so Accept-Language chooses the interface language. A
+    setup may add more accounts the same way (``data["graduate_email"] = ...``): a row with
+    ``role="graduate"`` then signs in as that account.
     """
     factory = Factory(app)
     data: dict = dict(factory.org_tree())
     scopes = {"coordinator": data["Jelgavas novads"]}
     for role in ROLES:
-        email = f"{role}@sweep.example"
+        email = f"{role}@example.org"  # trainer@example.org is an author of the demo courses
         data[f"{role}_id"] = factory.user(
             email=email,
             name=SWEEP_NAMES[role],
@@ -263,6 +262,14 @@ _PAGE_FACTS = """() => {
   };
 }"""
 
+_WIDE = """() => [...document.querySelectorAll('body *')]
+  .filter(el => el.getBoundingClientRect().right > window.innerWidth + 1
+    && ![...el.children].some(c => c.getBoundingClientRect().right > window.innerWidth + 1))
+  .slice(0, 4)
+  .map(el => el.tagName.toLowerCase() + (el.className && typeof el.className === 'string'
+    ? '.' + el.className.trim().split(/\\s+/).join('.') : '')
+    + ' (' + Math.round(el.getBoundingClientRect().width) + ' px)')"""
+
 _OVERFLOW = """() => {
   const doc = document.documentElement;
   const clipped = [...document.querySelectorAll('body *')].filter(el => {
@@ -280,6 +287,10 @@ class SweepReport:
     problems: list[str] = field(default_factory=list)
     visits: int = 0
     seconds: float = 0.0
+    timings: list[tuple[float, str]] = field(default_factory=list)
+
+    def slowest(self, n: int = 5) -> list[str]:
+        return [f"{seconds:.2f} s {where}" for seconds, where in sorted(self.timings)[-n:]]
 
 
 class Sweep:
@@ -331,6 +342,7 @@ class Sweep:
             for state in row.states:
                 where = f"[{lang}] {row.label()} — {state.name}"
                 visit = Visit(page, self.data, self.app, lang, self.base_url)
+                began = time.perf_counter()
                 try:
                     page.goto(row.url.format(**self.data), wait_until="load")
                     if state.act:
@@ -340,6 +352,7 @@ class Sweep:
                     report.problems.append(f"{where}: could not be visited: {exc}".splitlines()[0])
                 finally:
                     report.visits += 1
+                    report.timings.append((time.perf_counter() - began, where))
                     if state.reset:
                         state.reset(visit)
         if self.foreign_requests:
@@ -393,7 +406,8 @@ class Sweep:
             plain = page.evaluate(_OVERFLOW)
             if plain["scrollWidth"] > NARROW["width"]:
                 problems.append(
-                    f"at 320 px the page scrolls sideways (scrollWidth {plain['scrollWidth']})"
+                    f"at 320 px the page scrolls sideways (scrollWidth {plain['scrollWidth']}; "
+                    f"too wide: {page.evaluate(_WIDE)})"
                 )
             page.evaluate(
                 "css => { const s = document.createElement('style'); s.id = 'a11y-spacing';"
@@ -402,7 +416,7 @@ class Sweep:
             )
             spaced = page.evaluate(_OVERFLOW)
             page.evaluate("() => document.getElementById('a11y-spacing').remove()")
-            if spaced["scrollWidth"] > NARROW["width"]:
+            if spaced["scrollWidth"] > NARROW["width"] >= plain["scrollWidth"]:
                 problems.append(
                     f"with text spacing at 320 px the page scrolls sideways ({spaced['scrollWidth']})"
                 )

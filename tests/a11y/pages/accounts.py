@@ -29,7 +29,7 @@ ROWS = [
             State("error", act=submit(), status=400, errors=True),
             State(
                 "failed",
-                act=submit({"email": "learner@sweep.example", "password": "wrong password"}),
+                act=submit({"email": "learner@example.org", "password": "wrong password"}),
                 status=401,
                 errors=True,
             ),

@@ -6,7 +6,7 @@ from __future__ import annotations
 from app.admin.models import FeedbackMessage
 from app.db import utcnow
 from app.extensions import db
-from tests.a11y.sweep import EMPTY, FILLED, Row, State, click, in_app, post, submit
+from tests.a11y.sweep import EMPTY, FILLED, Row, State, in_app, post, press, submit
 
 # Choosing the largest text, high contrast, wider spacing and less motion, then the page is checked
 # with those settings on (contrast of the high-contrast theme, reflow of 200 % text at 320 px).
@@ -22,7 +22,7 @@ DISPLAY_STATES = (
     State("error", act=post("/display", {"text_size": "999"}), status=400, errors=True),
     State("error-missing", act=post("/display", {"high_contrast": "y"}), status=400, errors=True),
     DISPLAY_SAVED,
-    State("reset", act=click("standard settings")),
+    State("reset", act=press("button[name=reset]")),
 )
 
 
@@ -105,7 +105,7 @@ ROWS = [
         setup=make_feedback,
         states=(
             FILLED,
-            State("success", act=click("as handled"), reset=in_app(_reopen)),
+            State("success", act=press("button[name=handled][value=yes]"), reset=in_app(_reopen)),
         ),
     ),
     Row(
