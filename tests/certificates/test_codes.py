@@ -8,7 +8,9 @@ import pytest
 
 from app.certificates import codes
 
-CODE_RE = re.compile(r"^[23456789ABCDEFGHJKMNPQRSTUVWXYZ]{4}(-[23456789ABCDEFGHJKMNPQRSTUVWXYZ]{4}){4}$")
+CODE_RE = re.compile(
+    r"^[23456789ABCDEFGHJKMNPQRSTUVWXYZ]{4}(-[23456789ABCDEFGHJKMNPQRSTUVWXYZ]{4}){4}$"
+)
 
 
 def test_verification_codes_are_grouped_unambiguous_and_random():

@@ -34,8 +34,12 @@ def people(app, factory, courses_dir) -> dict[str, int]:
     for user_id in ids.values():
         complete_course(app, user_id)
     with app.app_context():
-        anna = db.session.scalar(db.select(Certificate).where(Certificate.user_id == ids["ozolnieki"]))
-        services.reissue(anna, learner_name="Anna Ozola-Kalniņa", language="lv", actor_id=anna.user_id)
+        anna = db.session.scalar(
+            db.select(Certificate).where(Certificate.user_id == ids["ozolnieki"])
+        )
+        services.reissue(
+            anna, learner_name="Anna Ozola-Kalniņa", language="lv", actor_id=anna.user_id
+        )
         db.session.commit()
     factory.user(email="jelgava@example.org", role="coordinator", scope_id=orgs["Jelgavas novads"])
     factory.user(email="lietuva@example.org", role="coordinator", scope_id=orgs["Lietuva"])
@@ -77,7 +81,9 @@ def test_a_coordinator_gets_only_the_valid_certificates_of_their_area(app, clien
     assert any("Jānis-Bērziņš" in name for name in pdfs)  # UTF-8 file names
     with app.app_context():
         for row in rows:
-            stored = db.session.scalar(db.select(Certificate).where(Certificate.serial == row["serial"]))
+            stored = db.session.scalar(
+                db.select(Certificate).where(Certificate.serial == row["serial"])
+            )
             assert archive.read(row["file"]) == stored.pdf
             assert row["sha256"] == stored.sha256
             assert stored.status == "valid"
@@ -109,9 +115,12 @@ def test_the_period_and_course_filter(app, client, people):
     response = export(client, course_id="another-course")
     assert response.status_code == 400  # not one of the offered courses
     with app.app_context():
-        assert db.session.scalar(
-            db.select(AuditEvent).where(AuditEvent.action == "certificate.exported")
-        ) is None
+        assert (
+            db.session.scalar(
+                db.select(AuditEvent).where(AuditEvent.action == "certificate.exported")
+            )
+            is None
+        )
 
 
 def test_a_reversed_period_is_refused(client, people):

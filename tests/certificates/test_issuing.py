@@ -60,7 +60,9 @@ def test_completing_a_course_issues_its_certificate(app, factory, courses_dir):
     # The URL may wrap at the end of a line.
     assert f"https://lasitava.example/verify/{cert.verification_code}" in "".join(text.split())
     with app.app_context():
-        event = db.session.scalar(db.select(AuditEvent).where(AuditEvent.action == "certificate.issued"))
+        event = db.session.scalar(
+            db.select(AuditEvent).where(AuditEvent.action == "certificate.issued")
+        )
         assert event.target_id == cert.serial
         assert event.details["reason"] == "completion"
 

@@ -49,7 +49,7 @@ def test_download_returns_the_stored_pdf_with_a_sensible_file_name(app, client, 
     disposition = response.headers["Content-Disposition"]
     assert disposition.startswith("attachment;")
     # An ASCII name for old browsers and the UTF-8 name for the rest.
-    assert f'filename=Apliec' in disposition
+    assert "filename=Apliec" in disposition
     assert disposition.encode("ascii")  # the header itself is ASCII
     utf8_name = unquote(disposition.split("filename*=UTF-8''")[1])
     assert utf8_name == f"Apliecība_{cert.serial}_{COURSE_ID}.pdf"
@@ -64,9 +64,12 @@ def test_someone_elses_certificate_is_not_found(app, client, factory, learner):
     login(client, "other@example.org")
     assert client.get(f"/certificates/{cert.serial}/download").status_code == 404
     assert client.get(f"/certificates/{cert.serial}/change").status_code == 404
-    assert client.post(
-        f"/certificates/{cert.serial}/change", data={"learner_name": "X", "language": "en"}
-    ).status_code == 404
+    assert (
+        client.post(
+            f"/certificates/{cert.serial}/change", data={"learner_name": "X", "language": "en"}
+        ).status_code
+        == 404
+    )
     assert client.get("/certificates/LV-LT-2026-999999/download").status_code == 404
     assert len(all_certificates(app)) == 1
 
@@ -121,7 +124,9 @@ def test_only_administrators_open_the_admin_pages(app, client, factory, learner,
     assert status == (302 if role == "admin" else 403)
 
 
-@pytest.mark.parametrize(("role", "expected"), [("learner", 403), ("coordinator", 200), ("admin", 200)])
+@pytest.mark.parametrize(
+    ("role", "expected"), [("learner", 403), ("coordinator", 200), ("admin", 200)]
+)
 def test_only_coordinators_and_administrators_export(app, client, factory, role, expected):
     orgs = factory.org_tree()
     factory.user(email="someone@example.org", role=role, scope_id=orgs["Latvija"])
@@ -147,7 +152,9 @@ def test_the_learner_changes_language_and_name(app, client, learner):
     form = client.get(f"/certificates/{old.serial}/change").get_data(as_text=True)
     # The name is pre-filled from the profile and the current language is chosen.
     assert 'value="Līga Šņore-Ūdre"' in form
-    assert '<input checked id="language-0" name="language" required type="radio" value="lv">' in form
+    assert (
+        '<input checked id="language-0" name="language" required type="radio" value="lv">' in form
+    )
 
     response = client.post(
         f"/certificates/{old.serial}/change",
@@ -164,7 +171,14 @@ def test_the_learner_changes_language_and_name(app, client, learner):
         TITLES["en"],
     )
     # Everything else is copied from the old certificate.
-    for field in ("course_id", "course_version", "hours", "completed_on", "score_percent", "issuer"):
+    for field in (
+        "course_id",
+        "course_version",
+        "hours",
+        "completed_on",
+        "score_percent",
+        "issuer",
+    ):
         assert getattr(new, field) == getattr(old, field), field
     assert new.serial != old.serial and new.verification_code != old.verification_code
     text = pdf_text(new.pdf)
