@@ -135,6 +135,22 @@ def attempt_history(user_id: int, course_id: str, module_id: str) -> list[Attemp
     return [AttemptSummary(*r) for r in rows]
 
 
+def stats_from_history(
+    course_id: str, module_id: str, history: list[AttemptSummary]
+) -> AttemptStats | None:
+    """The statistics of one module's attempts, from its already-read history."""
+    if not history:
+        return None
+    return AttemptStats(
+        course_id,
+        module_id,
+        len(history),
+        any(a.passed for a in history),
+        history[-1].attempt_no,
+        max(a.percent for a in history),
+    )
+
+
 def attempt(user_id: int, course_id: str, module_id: str, attempt_no: int) -> QuizAttempt | None:
     """One of the user's own attempts, with its answers."""
     return db.session.scalar(

@@ -269,19 +269,7 @@ def _render_module(
         queries.attempt_history(current_user.id, course.id, module.id) if module.has_quiz else []
     )
     row = queries.progress(current_user.id, course.id).get((course.id, module.id))
-    passed = any(a.passed for a in history)
-    stats = (
-        queries.AttemptStats(
-            course.id,
-            module.id,
-            len(history),
-            passed,
-            history[-1].attempt_no,
-            max(a.percent for a in history),
-        )
-        if history
-        else None
-    )
+    stats = queries.stats_from_history(course.id, module.id, history)
     state = queries.module_state(course, module, row, stats)
     if meta is None:
         meta = QuizMeta(forms.new_submission_key(), len(history) + 1, view.lang)
@@ -528,22 +516,11 @@ def attempt(course_id: str, module_id: str, attempt_no: int):
             module=module,
         )
     history = queries.attempt_history(current_user.id, course.id, module.id)
-    passed_ever = any(a.passed for a in history)
-    left = (course.max_attempts - len(history)) if course.max_attempts else None
-    reveal = content.reveal_answers(course, passed_ever, left)
-    state = queries.module_state(
-        course,
-        module,
-        queries.progress(current_user.id, course.id).get((course.id, module.id)),
-        queries.AttemptStats(
-            course.id,
-            module.id,
-            len(history),
-            passed_ever,
-            history[-1].attempt_no,
-            max(a.percent for a in history),
-        ),
-    )
+    stats = queries.stats_from_history(course.id, module.id, history)
+    left = max(0, course.max_attempts - len(history)) if course.max_attempts else None
+    reveal = content.reveal_answers(course, stats.passed, left)
+    row = queries.progress(current_user.id, course.id).get((course.id, module.id))
+    state = queries.module_state(course, module, row, stats)
     return render_template(
         "learning/result.html",
         course=course,

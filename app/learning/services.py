@@ -158,11 +158,12 @@ def _upsert_progress(
 
 
 def record_module_view(user_id: int, course: Course, view: ModuleView) -> Enrolment:
-    """The learner opened a module: enrol them if needed, record first/last view and the content
-    hash of the text they were shown (a fixed number of statements, whatever the course size)."""
+    """The learner opened a module: enrol them if needed, record first/last view and the
+    module's content hash (``Module.content_hash``, the default-language file: the version of
+    the content, which translations follow), in a fixed number of statements."""
     now = utcnow()
     enrolment = touch_enrolment(user_id, course, view.requested_lang, now)
-    _upsert_progress(user_id, course.id, view.module.id, view.variant.content_hash, now)
+    _upsert_progress(user_id, course.id, view.module.id, view.module.content_hash, now)
     if enrolment.completed_at is None:
         # Catch-up: when trainers removed the only modules a learner still lacked, the course
         # is complete now; it is recorded on the learner's next visit.
@@ -177,7 +178,7 @@ def mark_read(user_id: int, course: Course, view: ModuleView) -> CompletionOutco
         raise HasQuizError(module.id)
     now = utcnow()
     enrolment = touch_enrolment(user_id, course, view.requested_lang, now)
-    _upsert_progress(user_id, course.id, module.id, view.variant.content_hash, now)
+    _upsert_progress(user_id, course.id, module.id, view.module.content_hash, now)
     row = _progress(user_id, course.id, module.id)
     assert row is not None  # written just above
     module_done = False
@@ -316,7 +317,7 @@ def submit_attempt(
     db.session.add(attempt)
     db.session.flush()
 
-    _upsert_progress(user_id, course.id, module.id, view.variant.content_hash, now)
+    _upsert_progress(user_id, course.id, module.id, view.module.content_hash, now)
     row = _progress(user_id, course.id, module.id)
     assert row is not None  # written just above
     module_done = False
