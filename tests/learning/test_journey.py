@@ -359,3 +359,33 @@ def test_pages_show_only_the_learners_own_records(app, client, login_as, factory
     # Another learner's result is not reachable: the attempt number is looked up for the
     # signed-in learner only.
     assert client.get("/courses/library-basics/safety/attempts/1").status_code == 404
+
+
+def test_forms_carry_the_csrf_token_through_review_and_submit(app, learner_client, learner):
+    app.config["WTF_CSRF_ENABLED"] = True
+    try:
+        html = learner_client.get("/courses/library-basics/safety").get_data(as_text=True)
+        token = re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
+        meta = dict(re.findall(r'name="(submission_key|attempt_no|lang)" value="([^"]*)"', html))
+        data = {**meta, **SAFETY_RIGHT}
+        refused = learner_client.post("/courses/library-basics/safety/quiz/submit", data=data)
+        assert refused.status_code == 400
+        review = learner_client.post(
+            "/courses/library-basics/safety/quiz", data={**data, "csrf_token": token}
+        )
+        assert review.status_code == 200
+        carried = re.findall(r'name="csrf_token" value="([^"]+)"', review.get_data(as_text=True))
+        confirmed = learner_client.post(
+            "/courses/library-basics/safety/quiz/submit", data={**data, "csrf_token": carried[-1]}
+        )
+        assert confirmed.status_code == 303
+        page = learner_client.get("/courses/library-basics/welcome").get_data(as_text=True)
+        token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+        assert learner_client.post("/courses/library-basics/welcome/read").status_code == 400
+        read = learner_client.post(
+            "/courses/library-basics/welcome/read", data={"csrf_token": token}
+        )
+        assert read.status_code == 303
+    finally:
+        app.config["WTF_CSRF_ENABLED"] = False
+    assert len(rows(app, QuizAttempt, user_id=learner)) == 1
