@@ -426,6 +426,33 @@ class Sweep:
             page.set_viewport_size(DESKTOP)
         return problems
 
+    def run_reflow(self, rows: list[Row], lang: str, widths: tuple[int, ...]) -> SweepReport:
+        """A lighter pass: open every row's URL (no actions) and check only that the page does not
+        scroll sideways at each width (for example with the largest text size switched on)."""
+        report = SweepReport()
+        started = time.perf_counter()
+        for row in rows:
+            page = self.page_for(row.role)
+            page.set_extra_http_headers({"Accept-Language": lang})
+            where = f"[{lang}] {row.label()}"
+            try:
+                page.goto(row.url.format(**self.data), wait_until="load")
+                for width in widths:
+                    page.set_viewport_size({"width": width, "height": 800})
+                    scroll = page.evaluate("document.documentElement.scrollWidth")
+                    if scroll > width:
+                        report.problems.append(
+                            f"{where}: at {width} px the page scrolls sideways "
+                            f"({scroll}; too wide: {page.evaluate(_WIDE)})"
+                        )
+            except Exception as exc:  # noqa: BLE001
+                report.problems.append(f"{where}: could not be visited: {exc}".splitlines()[0])
+            finally:
+                page.set_viewport_size(DESKTOP)
+                report.visits += 1
+        report.seconds = time.perf_counter() - started
+        return report
+
 
 def _json(value: Any) -> str:
     import json
