@@ -52,7 +52,7 @@ from app.certificates import codes, queries, services
 from app.certificates.forms import ExportForm, ReissueForm, RevokeForm, SearchForm, VerifyForm
 from app.certificates.models import Certificate
 from app.certificates.pdf import CertificateRenderError
-from app.extensions import db, limiter
+from app.extensions import csrf, db, limiter
 from app.forms import select_choices
 from app.i18n import _, current_language
 
@@ -261,6 +261,7 @@ def _result(verification: queries.Verification | None, form: VerifyForm):
 
 
 @bp.route("/verify", methods=["GET", "POST"])
+@csrf.exempt  # a look-up that changes nothing, open to anyone; rate-limited instead
 @limiter.shared_limit(
     _verify_limit, scope="certificate-verify", methods=["POST"], on_breach=_too_many
 )

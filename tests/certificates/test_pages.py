@@ -288,3 +288,36 @@ def test_a_certificate_downloads_byte_identical_after_profile_and_course_edits(
     assert sha256(after).hexdigest() == cert.sha256
     assert "Līga Šņore-Ūdre" in pdf_text(after)
     assert len(all_certificates(app)) == 1
+
+
+def test_forms_carry_and_check_the_csrf_token(app, client, factory, learner, monkeypatch):
+    import re
+
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
+    [cert] = all_certificates(app)
+    factory.user(email="admin@example.org", role="admin")
+
+    def token(page: str, name: str) -> str:
+        return re.search(rf'name="{name}" type="hidden" value="([^"]+)"', page).group(1)
+
+    page = client.get("/login").get_data(as_text=True)
+    client.post(
+        "/login",
+        data={
+            "email": "admin@example.org",
+            "password": "correct horse battery",
+            "csrf_token": token(page, "csrf_token"),
+        },
+    )
+    url = f"/admin/certificates/{cert.serial}/revoke"
+    assert client.post(url, data={"revoke-reason": "Issued by mistake"}).status_code == 400
+    page = client.get(f"/admin/certificates/{cert.serial}").get_data(as_text=True)
+    response = client.post(
+        url,
+        data={
+            "revoke-reason": "Issued by mistake",
+            "revoke-csrf_token": token(page, "revoke-csrf_token"),
+        },
+    )
+    assert response.status_code == 302
+    assert [c.status for c in all_certificates(app)] == ["revoked"]

@@ -188,3 +188,10 @@ def test_administrators_correct_a_name(app, client, factory, cert):
         )
         assert event.actor_id == admin_id
     assert response.headers["Location"].endswith(f"/admin/certificates/{new.serial}")
+
+
+def test_the_public_form_works_with_csrf_protection_on(app, client, cert, monkeypatch):
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
+    response = client.post("/verify", data={"code": cert.verification_code})
+    assert response.status_code == 200
+    assert "Līga Šņore-Ūdre" in main_text(response)
