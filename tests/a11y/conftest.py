@@ -4,8 +4,24 @@ from __future__ import annotations
 
 import pytest
 
+from app.config import PROJECT_ROOT
 from app.extensions import db
+from app.learning import content
 from tests.a11y.sweep import Sweep, all_rows, build_world
+
+
+@pytest.fixture(autouse=True)
+def _project_courses(live_app):
+    """The sweep reads the platform's real courses (courses/ of the project), whatever another
+    test may have pointed the live app at."""
+    previous = live_app.config["COURSES_DIR"]
+    live_app.config["COURSES_DIR"] = str(PROJECT_ROOT / "courses")
+    with live_app.app_context():
+        content.reset_registry()
+    yield
+    live_app.config["COURSES_DIR"] = previous
+    with live_app.app_context():
+        content.reset_registry()
 
 
 @pytest.fixture()
