@@ -301,3 +301,22 @@ def test_issued_certificates_do_not_follow_later_edits(app, factory, courses_dir
         before.course_title,
         before.hours,
     )
+
+
+def test_the_issue_pending_command_issues_what_is_missing(
+    app, factory, courses_dir, monkeypatch, runner
+):
+    user_id = factory.user()
+    monkeypatch.setattr(
+        services, "render_pdf", lambda *a, **k: (_ for _ in ()).throw(OSError("disk full"))
+    )
+    complete_course(app, user_id)
+    result = runner.invoke(args=["certificates", "issue-pending"])
+    assert result.exit_code == 1
+    assert "1 completion(s) still without a certificate" in result.output
+    monkeypatch.undo()
+    result = runner.invoke(args=["certificates", "issue-pending"])
+    assert result.exit_code == 0, result.output
+    [cert] = certificates(app)
+    assert f"{cert.serial}  {COURSE_ID}  user {user_id}" in result.output
+    assert "1 certificate(s) issued" in result.output
