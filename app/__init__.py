@@ -71,6 +71,7 @@ def _register_models() -> None:
     from app.admin import models as _admin  # noqa: F401
     from app.certificates import models as _certificates  # noqa: F401
     from app.learning import models as _learning  # noqa: F401
+    from app.reports import models as _reports  # noqa: F401
 
 
 def _register_blueprints(app: Flask) -> None:

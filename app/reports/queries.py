@@ -151,7 +151,7 @@ def _cohort(paths: list[str] | None, f: Filters, level: str | None = None):
             .outerjoin(mun, mun.c.id == lib.c.parent_id)
         )
         .where(*conditions)
-        .cte("cohort")
+        .subquery("cohort")
     )
 
 
@@ -237,14 +237,28 @@ def course_stats(paths: list[str] | None, f: Filters, level: str | None = None) 
         .group_by(cohort.c.g, cohort.c.course_id, _attempt.c.user_id, _attempt.c.module_id)
         .cte("best")
     )
-    scores = (
+    # Per learner first (sum and number of module bests), so that counting learners needs no
+    # COUNT(DISTINCT) (a sort) over every (learner, module) pair.
+    per_learner = (
         sa.select(
             best.c.g,
             best.c.course_id,
-            sa.func.avg(best.c.best).label("avg_score"),
-            sa.func.count(sa.distinct(best.c.user_id)).label("scored"),
+            sa.func.sum(best.c.best).label("total"),
+            sa.func.count().label("modules"),
         )
-        .group_by(best.c.g, best.c.course_id)
+        .group_by(best.c.g, best.c.course_id, best.c.user_id)
+        .cte("per_learner")
+    )
+    scores = (
+        sa.select(
+            per_learner.c.g,
+            per_learner.c.course_id,
+            (sa.func.sum(per_learner.c.total) / sa.func.sum(per_learner.c.modules)).label(
+                "avg_score"
+            ),
+            sa.func.count().label("scored"),
+        )
+        .group_by(per_learner.c.g, per_learner.c.course_id)
         .cte("scores")
     )
 
@@ -617,11 +631,11 @@ def item_analysis(course_id: str, f: Filters) -> list[ItemStat]:
     joined = _answer.join(_attempt, _attempt.c.id == _answer.c.attempt_id)
     keys = (_attempt.c.module_id, _answer.c.question_id, _answer.c.question_rev)
     first = _attempt.c.attempt_no == 1
-    totals = (
+    # Per learner first, then per question: counting learners needs no COUNT(DISTINCT) (a sort).
+    per_learner = (
         sa.select(
             *keys,
             sa.func.count().label("answers"),
-            sa.func.count(sa.distinct(_attempt.c.user_id)).label("learners"),
             sa.func.sum(sa.case((first, 1), else_=0)).label("first_answers"),
             sa.func.sum(sa.case((sa.and_(first, _answer.c.correct), 1), else_=0)).label(
                 "first_correct"
@@ -629,7 +643,20 @@ def item_analysis(course_id: str, f: Filters) -> list[ItemStat]:
         )
         .select_from(joined)
         .where(*conditions)
-        .group_by(*keys)
+        .group_by(*keys, _attempt.c.user_id)
+        .cte("per_learner")
+    )
+    totals = (
+        sa.select(
+            per_learner.c.module_id,
+            per_learner.c.question_id,
+            per_learner.c.question_rev,
+            sa.func.sum(per_learner.c.answers).label("answers"),
+            sa.func.count().label("learners"),
+            sa.func.sum(per_learner.c.first_answers).label("first_answers"),
+            sa.func.sum(per_learner.c.first_correct).label("first_correct"),
+        )
+        .group_by(per_learner.c.module_id, per_learner.c.question_id, per_learner.c.question_rev)
         .cte("totals")
     )
     response_text = sa.cast(_answer.c.response, sa.Text)
@@ -669,7 +696,7 @@ def item_analysis(course_id: str, f: Filters) -> list[ItemStat]:
             module_id=row.module_id,
             question_id=row.question_id,
             question_rev=row.question_rev,
-            answers=row.answers,
+            answers=int(row.answers),
             learners=row.learners,
             first_answers=int(row.first_answers or 0),
             first_correct=int(row.first_correct or 0),
