@@ -32,22 +32,17 @@ Quiz attempts (percent; q-greet / q-help / q-contrast answers):
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-import sqlalchemy as sa
 
-from app.accounts.models import User
-from app.accounts.services import hash_password
 from app.certificates.models import Certificate
 from app.extensions import db
 from app.learning import content
 from app.learning.models import Enrolment, ModuleProgress, QuizAnswer, QuizAttempt
-from tests.conftest import PASSWORD
 
 FIXTURE_COURSES = Path(__file__).resolve().parent / "fixtures" / "courses"
 COURSE = "report-course"
@@ -69,17 +64,25 @@ def use_courses(flask_app, folder: Path | str) -> None:
         content.reset_registry()
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(monkeypatch):
+    """Argon2 with its production cost takes most of a second here; these tests sign people in
+    and create accounts, not test hashing (tests/accounts does)."""
+    from argon2 import PasswordHasher
+
+    from app.accounts import services
+
+    monkeypatch.setattr(
+        services, "_hasher", PasswordHasher(time_cost=1, memory_cost=64, parallelism=1)
+    )
+
+
 @pytest.fixture()
 def report_courses(app):
     previous = app.config["COURSES_DIR"]
     use_courses(app, FIXTURE_COURSES)
     yield FIXTURE_COURSES
     use_courses(app, previous)
-
-
-@functools.cache
-def _hash() -> str:
-    return hash_password(PASSWORD)
 
 
 @dataclass
@@ -168,7 +171,6 @@ RIGHT_HELP = ("q-help", [0, 2], True, 1.0)
 def world(app, factory, report_courses) -> World:
     orgs = factory.org_tree()
     users = {}
-    # Passwords are hashed once per session (argon2 is deliberately slow) and set directly.
     accounts = {
         "coordinator": dict(
             email=COORDINATOR,
@@ -189,12 +191,7 @@ def world(app, factory, report_courses) -> World:
             email=LEARNER, name="Inese Kalēja", library_id=orgs["Ozolnieku bibliotēka"]
         ),
     }
-    users = {key: factory.user(password=None, **kwargs) for key, kwargs in accounts.items()}
-    with app.app_context():
-        db.session.execute(
-            sa.update(User).where(User.id.in_(list(users.values()))).values(password_hash=_hash())
-        )
-        db.session.commit()
+    users = {key: factory.user(**kwargs) for key, kwargs in accounts.items()}
     people = {
         "A": ("Ilze Bērziņa", "Ozolnieku bibliotēka"),
         "B": ("Jānis Ozoliņš", "Ozolnieku bibliotēka"),
