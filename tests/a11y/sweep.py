@@ -262,13 +262,24 @@ _PAGE_FACTS = """() => {
   };
 }"""
 
-_WIDE = """() => [...document.querySelectorAll('body *')]
-  .filter(el => el.getBoundingClientRect().right > window.innerWidth + 1
-    && ![...el.children].some(c => c.getBoundingClientRect().right > window.innerWidth + 1))
-  .slice(0, 4)
-  .map(el => el.tagName.toLowerCase() + (el.className && typeof el.className === 'string'
-    ? '.' + el.className.trim().split(/\\s+/).join('.') : '')
-    + ' (' + Math.round(el.getBoundingClientRect().width) + ' px)')"""
+_WIDE = """() => {
+  // What pushes the page wider than the window: elements past its right edge that no scrolling
+  // box holds (or that escape one, being absolutely positioned), deepest first.
+  const past = el => el.getBoundingClientRect().right > window.innerWidth + 1;
+  const held = el => {
+    for (let p = el.parentElement; p && p !== document.body; p = p.parentElement) {
+      if (getComputedStyle(p).overflowX !== 'visible') return true;
+    }
+    return false;
+  };
+  const escapes = el => ['absolute', 'fixed'].includes(getComputedStyle(el).position);
+  return [...document.querySelectorAll('body *')]
+    .filter(el => past(el) && (!held(el) || escapes(el)) && ![...el.children].some(past))
+    .slice(0, 4)
+    .map(el => el.tagName.toLowerCase() + (typeof el.className === 'string' && el.className.trim()
+      ? '.' + el.className.trim().split(/\\s+/).join('.') : '')
+      + ' (' + Math.round(el.getBoundingClientRect().width) + ' px)');
+}"""
 
 _OVERFLOW = """() => {
   const doc = document.documentElement;

@@ -23,7 +23,13 @@ ROWS = [
             ),
         ),
     ),
-    Row("admin.user", "/admin/users/{graduate_id}", role="admin", setup=learners, states=(FILLED,)),
+    Row(
+        "admin.user",
+        "/admin/users/{graduate_id}",
+        role="admin",
+        setup=learners,
+        states=(FILLED, State("success", act=submit())),
+    ),
     Row("admin.organisations", "/admin/organisations", role="admin", states=(FILLED,)),
     Row("admin.audit", "/admin/audit", role="admin", setup=learners, states=(FILLED,)),
     Row(

@@ -3,11 +3,25 @@
 from __future__ import annotations
 
 from tests.a11y.pages.learning import COURSE, learners
-from tests.a11y.sweep import FILLED, Row
+from tests.a11y.sweep import FILLED, Row, State
 
 ROWS = [
     Row("reports.index", "/reports", role="coordinator", setup=learners, states=(FILLED,)),
     Row("reports.index", "/reports", role="admin", setup=learners, states=(FILLED,)),
+    Row(
+        "reports.index",
+        f"/reports?course={COURSE}&language=lv&shared=y",
+        role="coordinator",
+        setup=learners,
+        states=(State("filtered"),),
+    ),
+    Row(
+        "reports.index",
+        "/reports?start=2026-13-45",
+        role="coordinator",
+        setup=learners,
+        states=(State("error", status=400, errors=True),),
+    ),
     Row(
         "reports.breakdown",
         "/reports/breakdown",
