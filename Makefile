@@ -13,6 +13,7 @@ PORT ?= 5000
 
 run: system-run setup migrate
 	@$(FLASK) demo seed --if-empty
+	@$(FLASK) certificates warm-up >/dev/null
 	@$(FLASK) demo accounts
 	@echo "Lasītava is at http://$(HOST):$(PORT)/  (Ctrl+C stops it)"
 	@$(FLASK) run --host $(HOST) --port $(PORT)

@@ -83,6 +83,14 @@ def load_config(instance_path: Path) -> dict:
         "RATELIMIT_ENABLED": _bool("RATELIMIT_ENABLED", True),
         "LOGIN_LIMIT_PER_ACCOUNT": os.environ.get("LOGIN_LIMIT_PER_ACCOUNT", "5 per 15 minutes"),
         "LOGIN_LIMIT_PER_ADDRESS": os.environ.get("LOGIN_LIMIT_PER_ADDRESS", "20 per 15 minutes"),
+        # Certificates: who issues them (per country of the learner's library: "LV=…;LT=…"),
+        # the serial number prefix, and how often one address may verify.
+        "CERTIFICATE_ISSUER": os.environ.get("CERTIFICATE_ISSUER", ""),
+        "CERTIFICATE_ISSUERS": os.environ.get("CERTIFICATE_ISSUERS", ""),
+        "CERTIFICATE_SERIAL_PREFIX": os.environ.get("CERTIFICATE_SERIAL_PREFIX", ""),
+        "CERTIFICATE_VERIFY_LIMIT": os.environ.get("CERTIFICATE_VERIFY_LIMIT", ""),
+        # Number of reverse proxies (nginx) in front of the app whose X-Forwarded-* to trust.
+        "PROXY_COUNT": _int("PROXY_COUNT", 0),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": _bool("SESSION_COOKIE_SECURE", False),
