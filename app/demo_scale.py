@@ -395,19 +395,20 @@ def _genitive_of_savivaldybe(name: str) -> str:
     return name[: -len("savivaldybė")] + "savivaldybės" if name.endswith("savivaldybė") else name
 
 
+def _read_csv(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
 def organisations_from_testdata(folder: Path) -> list[tuple[str, list[tuple[str, str, list[str]]]]]:
     """Municipalities with their libraries, from the shared test data (see its SOURCES.md)."""
-    iso = list(csv.DictReader((folder / "iso3166-2_LV_LT.csv").open(encoding="utf-8")))
+    iso = _read_csv(folder / "iso3166-2_LV_LT.csv")
     lt_names = {
         row["level_2_region_code"]: _lt_full_name(row["level_2_region"])
-        for row in csv.DictReader(
-            (folder / "lt_municipalities_covidregionaldata.csv").open(encoding="utf-8")
-        )
+        for row in _read_csv(folder / "lt_municipalities_covidregionaldata.csv")
         if row.get("level_2_region_code", "NA") not in ("", "NA")
     }
-    seen = list(
-        csv.DictReader((folder / "library_names_seen_in_public_pages.csv").open(encoding="utf-8"))
-    )
+    seen = _read_csv(folder / "library_names_seen_in_public_pages.csv")
     libraries: dict[str, list[str]] = {}
     central: dict[str, str] = {}
     for row in seen:
@@ -711,6 +712,8 @@ class History:
                     "revoked_reason": "Demo data: issued by mistake." if revoked else None,
                     "revoked_by_id": None,
                     "replaced_by_id": None,
+                    # The key automatic issuing uses (app/certificates/services.py).
+                    "issue_key": f"auto:{user_id}:{course.id}:{course.version}",
                 }
             )
 

@@ -13,6 +13,8 @@ Definitions (the pages say the same in words):
 * **Median days to completion**: the median of (completed − started) in days over the completed
   enrolments of the cohort: ``percentile_cont(0.5)`` on PostgreSQL, a ROW_NUMBER()/COUNT() window
   on SQLite — inside the same statement as the counts.
+* The **breakdown** is the same statement grouped by the learners' country, municipality or
+  library (``level``).
 * **Funder indicator**: distinct staff who completed a course *in the period* (by completion
   date, whenever they started), per country and municipality, and how many of them hold a valid
   certificate for a course they completed.
@@ -115,7 +117,10 @@ def _before_end(column, f: Filters):
 
 
 def _cohort(paths: list[str] | None, f: Filters, level: str | None = None):
-    """The cohort CTE: one row per enrolment in scope and filters, with the group key ``g``."""
+    """The cohort: one row per enrolment in scope and filters, with the group key ``g``.
+
+    A subquery rather than a shared CTE: PostgreSQL then plans each use with the tables'
+    statistics (a materialised CTE made it misjudge row counts and sort on disk)."""
     lib = _org.alias("lib")
     mun = _org.alias("mun")
     if level is None:
