@@ -204,6 +204,24 @@ def feedback_update(feedback_id: int):
     return redirect(url_for("web.feedback_inbox"))
 
 
+@bp.route("/accessibility/feedback/<int:feedback_id>/delete", methods=["GET", "POST"])
+@login_required
+def feedback_delete(feedback_id: int):
+    """Delete a handled message (it may hold a name and an e-mail address), after a confirmation."""
+    _require_admin()
+    feedback = queries.feedback_by_id(feedback_id)
+    if feedback is None:
+        abort(404)
+    if not feedback.handled:
+        abort(409)
+    if request.method == "POST":
+        services.delete_feedback(feedback, actor_id=current_user.id)
+        db.session.commit()
+        flash(_("Message #%(number)d has been deleted.", number=feedback_id), "success")
+        return redirect(url_for("web.feedback_inbox"))
+    return render_template("web/feedback_delete.html", item=feedback)
+
+
 # --- privacy ------------------------------------------------------------------------------------
 
 

@@ -105,3 +105,15 @@ def set_feedback_handled(feedback: FeedbackMessage, handled: bool, *, actor_id: 
         target_id=feedback.id,
     )
     db.session.flush()
+
+
+def delete_feedback(feedback: FeedbackMessage, *, actor_id: int) -> None:
+    """Delete a message for good; the audit log keeps only that it existed and who deleted it."""
+    record_audit(
+        "feedback.deleted",
+        actor_id=actor_id,
+        target_type="feedback_message",
+        target_id=feedback.id,
+    )
+    db.session.delete(feedback)
+    db.session.flush()

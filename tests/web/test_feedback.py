@@ -198,3 +198,30 @@ def test_administrators_mark_messages_as_handled_and_back(app, client, admins):
         == 400
     )
     assert client.post("/accessibility/feedback/999999", data={"handled": "yes"}).status_code == 404
+
+
+def test_handled_messages_can_be_deleted_after_a_confirmation(app, client, admins):
+    client.post("/accessibility/report", data={"message": "Mans vārds ir Jānis", "name": "Jānis"})
+    [message] = _messages(app)
+    login(client, "maris@example.org")
+    assert client.get(f"/accessibility/feedback/{message.id}/delete").status_code == 409  # new
+    client.post(f"/accessibility/feedback/{message.id}", data={"handled": "yes"})
+    inbox = client.get("/accessibility/feedback").get_data(as_text=True)
+    assert f'href="/accessibility/feedback/{message.id}/delete"' in inbox
+    confirm = client.get(f"/accessibility/feedback/{message.id}/delete").get_data(as_text=True)
+    assert f"Dzēst ziņojumu Nr. {message.id}?" in confirm and "Mans vārds ir Jānis" in confirm
+    assert _messages(app) != []  # opening the confirmation deletes nothing
+    response = client.post(f"/accessibility/feedback/{message.id}/delete", follow_redirects=True)
+    assert f"Ziņojums Nr. {message.id} ir dzēsts." in response.get_data(as_text=True)
+    assert _messages(app) == []
+    with app.app_context():
+        events = db.session.execute(
+            sa.select(AuditEvent.action, AuditEvent.target_id).order_by(AuditEvent.id)
+        ).all()
+    assert events[-1] == ("feedback.deleted", str(message.id))
+    assert client.get(f"/accessibility/feedback/{message.id}/delete").status_code == 404
+
+
+def test_only_administrators_delete_messages(client, admins):
+    login(client, "ilze@example.org")
+    assert client.post("/accessibility/feedback/1/delete").status_code == 403

@@ -54,7 +54,7 @@ def make_feedback(data: dict) -> dict:
     ]
     db.session.add_all(messages)
     db.session.flush()
-    return {"feedback_new_id": messages[0].id}
+    return {"feedback_new_id": messages[0].id, "feedback_handled_id": messages[2].id}
 
 
 def _reopen(data: dict) -> None:
@@ -113,6 +113,12 @@ ROWS = [
         "/accessibility/feedback",
         role="learner",
         states=(State("forbidden", status=403, errors=True),),
+    ),
+    Row(
+        "web.feedback_delete",
+        "/accessibility/feedback/{feedback_handled_id}/delete",
+        role="admin",
+        setup=make_feedback,
     ),
     Row("web.privacy", "/privacy"),
     Row("web.privacy", "/privacy", role="learner"),
