@@ -490,7 +490,7 @@ def export(table: str):
             target = table
     data = exports.render(result, fmt, ctx.lang)
     record_audit(
-        "report.export",
+        "report.exported",
         actor_id=current_user.id,
         target_type="report",
         target_id=target,

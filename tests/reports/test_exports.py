@@ -152,9 +152,9 @@ def test_every_export_is_in_the_audit_log(app, client, login_as, world):
     with app.app_context():
         events = db.session.scalars(sa.select(AuditEvent).order_by(AuditEvent.id)).all()
         assert [(e.action, e.actor_id, e.target_id) for e in events] == [
-            ("report.export", world.users["coordinator"], "courses"),
+            ("report.exported", world.users["coordinator"], "courses"),
             (
-                "report.export",
+                "report.exported",
                 world.users["coordinator"],
                 f"library:{world.orgs['Elejas bibliotēka']}",
             ),
