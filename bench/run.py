@@ -1,0 +1,25 @@
+"""``make bench``: every benchmark script in bench/, one after the other (each builds its own
+throwaway databases; see bench/README.md)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+
+
+def main() -> int:
+    failed = []
+    for script in sorted(p for p in HERE.glob("*.py") if p.name != "run.py"):
+        print(f"\n### {script.name}", flush=True)
+        if subprocess.run([sys.executable, str(script)], check=False).returncode != 0:
+            failed.append(script.name)
+    if failed:
+        print(f"\nfailed: {', '.join(failed)}")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
