@@ -109,7 +109,7 @@ def _args(exclude: tuple[str, ...] = ()) -> dict[str, str]:
 
 def _export_urls(table_id: str, **extra) -> dict[str, str]:
     return {
-        fmt: url_for("reports.export", table=table_id, format=fmt, **_args(), **extra)
+        fmt: url_for("reports.export", table=table_id, format=fmt, **{**_args(), **extra})
         for fmt in exports.FORMATS
     }
 

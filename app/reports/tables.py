@@ -13,6 +13,7 @@ count back). Lists of named learners are never shared and have no such option.
 from __future__ import annotations
 
 import json
+import unicodedata
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -411,8 +412,6 @@ def learners_table(rows: list[queries.LearnerRow], catalog, lang: str) -> Table:
 def _collation_key(name: str) -> tuple[str, str]:
     """Alphabetical order close to Latvian and Lithuanian dictionaries: letters with diacritics
     right after their base letter (Ā after A, Č after C), not after Z as byte order would put them."""
-    import unicodedata
-
     base = "".join(
         ch for ch in unicodedata.normalize("NFD", name) if not unicodedata.combining(ch)
     ).casefold()

@@ -100,3 +100,5 @@ def test_item_analysis_of_a_course_one_does_not_author(client, login_as, world):
     assert client.get("/reports/items/no-such-course").status_code == 404
     login_as(ADMIN)
     assert client.get(f"/reports/items/{COURSE}?start=2025-02-30").status_code == 400
+    # A stray course argument beside the course in the path changes nothing.
+    assert client.get(f"/reports/items/{COURSE}?course={COURSE}").status_code == 200
