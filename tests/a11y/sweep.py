@@ -418,7 +418,7 @@ class Sweep:
         problems = []
         page.set_viewport_size(NARROW)
         try:
-            plain = page.evaluate(_OVERFLOW)
+            plain = {"scrollWidth": page.evaluate("document.documentElement.scrollWidth")}
             if plain["scrollWidth"] > NARROW["width"]:
                 problems.append(
                     f"at 320 px the page scrolls sideways (scrollWidth {plain['scrollWidth']}; "
