@@ -89,6 +89,9 @@ def load_config(instance_path: Path) -> dict:
         "CERTIFICATE_ISSUERS": os.environ.get("CERTIFICATE_ISSUERS", ""),
         "CERTIFICATE_SERIAL_PREFIX": os.environ.get("CERTIFICATE_SERIAL_PREFIX", ""),
         "CERTIFICATE_VERIFY_LIMIT": os.environ.get("CERTIFICATE_VERIFY_LIMIT", ""),
+        # Contact for accessibility and privacy questions, shown in the statement and the notice.
+        "CONTACT_EMAIL": os.environ.get("CONTACT_EMAIL", ""),
+        "FEEDBACK_LIMIT": os.environ.get("FEEDBACK_LIMIT", "10 per hour"),
         # Number of reverse proxies (nginx) in front of the app whose X-Forwarded-* to trust.
         "PROXY_COUNT": _int("PROXY_COUNT", 0),
         "SESSION_COOKIE_HTTPONLY": True,
