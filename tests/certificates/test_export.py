@@ -6,7 +6,8 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
-from datetime import date, timedelta
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -17,7 +18,8 @@ from app.extensions import db
 from tests.certificates.conftest import COURSE_ID, complete_course
 from tests.conftest import login
 
-TODAY = date.today()
+# Completion dates are days in the platform's time zone (Europe/Riga), not in UTC.
+TODAY = datetime.now(ZoneInfo("Europe/Riga")).date()
 
 
 @pytest.fixture()
