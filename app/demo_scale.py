@@ -11,8 +11,9 @@
   attempts with every answer (graded by ``app.learning.grading``), completions and certificates.
 
 Rows are written with bulk INSERTs (``executemany`` in chunks) and explicit ids, never ORM objects
-one by one: 10,000 learners give about a million progress, attempt and answer rows in a minute or
-two on SQLite or PostgreSQL. On an empty database the demo organisations and accounts of
+one by one. With the two shipped courses (five modules each), 10,000 learners give about 640,000
+progress, attempt and answer rows in under a minute on SQLite and about a minute on PostgreSQL; the
+count grows with every course added to COURSES_DIR (each learner takes up to three courses). On an empty database the demo organisations and accounts of
 ``app.demo`` are created first.
 
 Certificates made here are demo records: their PDF is a one-page placeholder saying so (rendering
