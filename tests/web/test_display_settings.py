@@ -65,7 +65,7 @@ def test_a_text_size_outside_the_list_is_refused_and_nothing_changes(client):
         assert "<title>Kļūda:" in body
         assert 'role="alert"' in body and 'href="#text_size"' in body
         assert (
-            "Izvēlieties vienu no parādītajiem teksta lielumiem – no 100 % līdz 200 %." in body
+            "Izvēlieties vienu no parādītajiem teksta lielumiem — no 100 % līdz 200 %." in body
             or "Izvēlieties teksta lielumu." in body
         )
     assert _html_classes(client.get("/help")) == {"text-125"}
