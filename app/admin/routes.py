@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import json
-from functools import wraps
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from app.accounts.access import admin_required
 from app.accounts.models import Organisation, User
 from app.accounts.services import AccountError, NewUser
 from app.admin import queries, services
@@ -56,17 +56,6 @@ def my_data_download():
     )
     db.session.commit()
     return data_export_response(current_user)
-
-
-def admin_required(view):
-    @wraps(view)
-    @login_required
-    def wrapped(*args, **kwargs):
-        if not current_user.is_admin:
-            abort(403)
-        return view(*args, **kwargs)
-
-    return wrapped
 
 
 def _org_choices(kind: str | None = None, blank=None) -> list:

@@ -29,7 +29,6 @@ from __future__ import annotations
 import logging
 import tempfile
 from datetime import date, datetime
-from functools import wraps
 from io import BytesIO
 
 from flask import (
@@ -46,6 +45,7 @@ from flask import (
 )
 from flask_login import current_user, login_required
 
+from app.accounts.access import admin_required
 from app.accounts.models import Role
 from app.accounts.queries import scope_paths
 from app.certificates import codes, queries, services
@@ -374,17 +374,6 @@ def zip_export():
 
 
 # --- administrators -------------------------------------------------------------------------
-
-
-def admin_required(view):
-    @wraps(view)
-    @login_required
-    def wrapped(*args, **kwargs):
-        if not current_user.is_admin:
-            abort(403)
-        return view(*args, **kwargs)
-
-    return wrapped
 
 
 def _admin_certificate(serial: str) -> Certificate:

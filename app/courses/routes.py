@@ -17,14 +17,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from functools import wraps
 from pathlib import Path
 
 from flask import Blueprint, abort, current_app, render_template
-from flask_login import current_user, login_required
 from markupsafe import Markup, escape
 
-from app.accounts.models import Role
+from app.accounts.access import trainer_required
 from app.courses.cli import current_catalog
 from app.courses.findings import Finding, display_path
 from app.courses.loader import COURSE_FILE, CourseCatalog, Refusal
@@ -46,19 +44,6 @@ KIND_LABELS = {
 
 _LEADING_H1 = re.compile(r"^\s*<h1\b[^>]*>.*?</h1>\s*", re.S | re.I)
 _TABLE = re.compile(r"<table\b.*?</table>", re.S | re.I)
-
-
-def trainer_required(view):
-    """Signed-in trainers and administrators; everybody else gets 403 (anonymous: sign in)."""
-
-    @wraps(view)
-    @login_required
-    def wrapped(*args, **kwargs):
-        if not (current_user.is_admin or current_user.has_role(Role.TRAINER)):
-            abort(403)
-        return view(*args, **kwargs)
-
-    return wrapped
 
 
 # ------------------------------------------------------------------------------------------
