@@ -55,7 +55,8 @@ def seed_command(if_empty: bool, learners: int) -> None:
     demo.seed()
     db.session.commit()
     click.echo("Demo data loaded.")
-    print_accounts()
+    if not if_empty:  # `make run` (which passes --if-empty) prints the accounts itself
+        print_accounts()
 
 
 @demo_cli.command("accounts")
