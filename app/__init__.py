@@ -83,41 +83,35 @@ def _register_models() -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from app.accounts.routes import bp as accounts_bp
+    from app.admin.routes import bp as admin_bp
+    from app.admin.routes import privacy_bp
+    from app.certificates.routes import bp as certificates_bp
     from app.courses.routes import bp as courses_bp
+    from app.learning.routes import bp as learning_bp
     from app.reports.routes import bp as reports_bp
+    from app.web import filters
     from app.web.errors import register_error_handlers
     from app.web.routes import bp as web_bp
 
-    app.register_blueprint(web_bp)
-    app.register_blueprint(accounts_bp)
-    app.register_blueprint(courses_bp)
-    app.register_blueprint(reports_bp)
-    from app.learning.routes import bp as learning_bp
-
-    app.register_blueprint(learning_bp)
-    from app.admin.routes import bp as admin_bp
-    from app.admin.routes import privacy_bp
-
-    app.register_blueprint(admin_bp)
-    app.register_blueprint(privacy_bp)
-    from app.certificates.routes import bp as certificates_bp
-
-    app.register_blueprint(certificates_bp)
+    for blueprint in (
+        web_bp,
+        accounts_bp,
+        courses_bp,
+        learning_bp,
+        certificates_bp,
+        reports_bp,
+        admin_bp,
+        privacy_bp,
+    ):
+        app.register_blueprint(blueprint)
     register_error_handlers(app)
-
-    from app.web import filters
-
     filters.register(app)
 
 
 def _register_cli(app: Flask) -> None:
+    from app.certificates.cli import certificates_cli
+    from app.courses.cli import courses_cli
     from app.web.cli import demo_cli, users_cli
 
-    app.cli.add_command(demo_cli)
-    app.cli.add_command(users_cli)
-    from app.courses.cli import courses_cli
-
-    app.cli.add_command(courses_cli)
-    from app.certificates.cli import certificates_cli
-
-    app.cli.add_command(certificates_cli)
+    for group in (demo_cli, users_cli, courses_cli, certificates_cli):
+        app.cli.add_command(group)
