@@ -305,3 +305,18 @@ def test_audit_log_lists_changes(client, people, login_as):
     client.post("/admin/organisations", data={"kind": "country", "name": "Igaunija"})
     page = client.get("/admin/audit").get_data(as_text=True)
     assert "organisation.created" in page and "Gintarė Žemaitytė" in page
+
+
+def test_people_list_is_paginated_and_keeps_the_search(app, client, people, login_as):
+    with app.app_context():
+        for n in range(55):
+            db.session.add(User(email=f"ona{n:02d}@example.org", full_name=f"Ona Šimkutė {n:02d}"))
+        db.session.commit()
+    login_as("admin@example.org")
+    first = client.get("/admin/users?q=šimkutė").get_data(as_text=True)
+    assert "55" in first  # the number of people found
+    assert "1. lapa no 2" in first and "page=2" in first and "q=%C5%A1imkut%C4%97" in first
+    second = client.get("/admin/users?q=šimkutė&page=2").get_data(as_text=True)
+    assert (
+        "2. lapa no 2" in second and "Ona Šimkutė 54" in second and "Ona Šimkutė 00" not in second
+    )
