@@ -49,11 +49,18 @@ class Base(DeclarativeBase):
 
 @event.listens_for(Engine, "connect")
 def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
-    """SQLite settings for a web app: enforce foreign keys, write-ahead logging (readers never wait
+    """SQLite settings for a web app: Unicode-aware lower(), enforce foreign keys, write-ahead logging (readers never wait
     for a writer, and a commit costs no fsync of the main file), and wait for a lock rather than
     failing at once when two requests write together."""
     if type(dbapi_connection).__module__.split(".")[0] not in {"sqlite3", "pysqlite2"}:
         return
+    # SQLite's own lower() only knows ASCII; searches for "Šimkutė" must work as on PostgreSQL.
+    dbapi_connection.create_function(
+        "lower",
+        1,
+        lambda value: value.lower() if isinstance(value, str) else value,
+        deterministic=True,
+    )
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=10000")
