@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Checks the system packages Lasītava needs and says exactly how to install what is missing.
 # As root (e.g. in CI or a fresh container) it installs them with apt-get itself.
-#   run:  Python 3.11+, Pango (WeasyPrint), fonts with every Latvian and Lithuanian letter
+#   run:  Python 3.11+, Pango and HarfBuzz-Subset (WeasyPrint), fonts with every Latvian and Lithuanian letter
 #   test: the above, plus Chromium (browser tests), poppler-utils and zbar-tools (PDF/QR checks)
 set -euo pipefail
 mode=${1:-run}
@@ -15,6 +15,8 @@ fonts=$(fc-list 2>/dev/null || true)
 have_lib() { grep -q "$1" <<<"$libs"; }
 have_lib 'libpango-1.0.so' || missing+=(libpango-1.0-0)
 have_lib 'libpangoft2-1.0.so' || missing+=(libpangoft2-1.0-0)
+# WeasyPrint subsets fonts with HarfBuzz; without it, recent versions warn (an error under pytest).
+have_lib 'libharfbuzz-subset.so' || missing+=(libharfbuzz-subset0)
 grep -q 'NotoSans-Regular' <<<"$fonts" || missing+=(fonts-noto-core)
 grep -q 'DejaVuSans.ttf' <<<"$fonts" || missing+=(fonts-dejavu-core)
 if [ "$mode" = test ]; then

@@ -256,7 +256,9 @@ def _result(verification: queries.Verification | None, form: VerifyForm):
     if verification is None:
         page = render_template("certificates/not_found.html", form=form, page_has_errors=True)
         return _no_index(make_response(page, 404))
-    page = render_template("certificates/verified.html", result=verification, form=form)
+    # "Check another certificate" starts empty: the code just checked is shown in the result.
+    another = VerifyForm(formdata=None)
+    page = render_template("certificates/verified.html", result=verification, form=another)
     return _no_index(make_response(page, 200))
 
 

@@ -48,7 +48,16 @@ def test_codes_are_accepted_loosely(client, cert):
     assert client.get(f"/verify/{cert.verification_code.replace('-', '')}").status_code == 200
     response = client.post("/verify", data={"code": loose})
     assert response.status_code == 200
-    assert "Līga Šņore-Ūdre" in main_text(response)
+    main = main_text(response)
+    assert "Līga Šņore-Ūdre" in main
+    # "Check another certificate" starts empty rather than repeating the code just checked.
+    assert loose not in main and 'name="code" value' not in main
+
+
+def test_a_code_that_is_not_found_stays_in_the_form_to_correct(client, cert):
+    response = client.post("/verify", data={"code": "AAAA-BBBB-CCCC-DDDD-EEEE"})
+    assert response.status_code == 404
+    assert 'value="AAAA-BBBB-CCCC-DDDD-EEEE"' in main_text(response)
 
 
 @pytest.mark.parametrize(
