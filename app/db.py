@@ -67,3 +67,15 @@ def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
+
+
+def schema_problem(engine: Engine) -> str | None:
+    """A message for command-line users when the database has not been migrated yet, else None."""
+    from sqlalchemy import inspect
+
+    if inspect(engine).has_table("user_account"):
+        return None
+    return (
+        "The database has no tables yet. Run `flask --app wsgi db upgrade` first "
+        "(`make run` does it for you)."
+    )

@@ -139,3 +139,24 @@ def test_health_endpoint_fails_without_a_database(tmp_path):
         assert broken.test_client().get("/healthz").status_code == 500
     finally:
         logging.getLogger("app.web.errors").disabled = False
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["demo", "seed"],
+        ["demo", "seed", "--learners", "5"],
+        ["users", "invite", "ona@example.org", "--name", "Ona Žemaitė"],
+        ["certificates", "issue-pending"],
+    ],
+)
+def test_commands_on_an_unmigrated_database_say_to_migrate_first(tmp_path, command):
+    app = create_app(
+        {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'new.db'}", "TESTING": True}
+    )
+    result = app.test_cli_runner().invoke(args=command)
+    assert result.exit_code == 1
+    assert "flask --app wsgi db upgrade" in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    with app.app_context():
+        assert sa.inspect(db.engine).get_table_names() == []  # nothing was created

@@ -11,6 +11,7 @@ from flask.cli import AppGroup
 
 from app.certificates import queries, services
 from app.certificates.pdf import warm_up
+from app.db import schema_problem
 from app.extensions import db
 
 certificates_cli = AppGroup("certificates", help="Certificate rendering and issuing.")
@@ -32,6 +33,9 @@ def warm_up_command() -> None:
 @certificates_cli.command("issue-pending")
 def issue_pending_command() -> None:
     """Issue every certificate that is due but missing (e.g. after a rendering failure)."""
+    problem = schema_problem(db.engine)
+    if problem:
+        raise click.ClickException(problem)
     issued = services.issue_pending()
     db.session.commit()
     for certificate in issued:

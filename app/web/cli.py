@@ -9,11 +9,19 @@ from app import demo
 from app.accounts.models import Role
 from app.accounts.queries import organisation_by_code
 from app.accounts.services import AccountError, NewUser, create_user, send_invitation
+from app.db import schema_problem
 from app.extensions import db
 from app.i18n import force_locale
 
 demo_cli = AppGroup("demo", help="Demo data.")
 users_cli = AppGroup("users", help="User accounts.")
+
+
+def require_schema() -> None:
+    """Stop a command with a clear message (exit 1) when the database has not been migrated."""
+    problem = schema_problem(db.engine)
+    if problem:
+        raise click.ClickException(problem)
 
 
 def print_accounts() -> None:
@@ -32,6 +40,7 @@ def print_accounts() -> None:
 )
 def seed_command(if_empty: bool, learners: int) -> None:
     """Create demo organisations and the four demo accounts."""
+    require_schema()
     if learners:
         from flask import current_app
 
@@ -74,6 +83,7 @@ def accounts_command() -> None:
 @click.option("--language", type=click.Choice(["lv", "lt", "en"]), default=None)
 def invite_command(email, name, library_code, role, scope_code, language) -> None:
     """Create an account and e-mail a first-login invitation link."""
+    require_schema()
     with force_locale("en"):  # messages of the command line are in English
         _invite(email, name, library_code, role, scope_code, language)
 
