@@ -8,6 +8,13 @@ Small-count suppression (``shared=True``, for aggregates that leave the organisa
 from 1 to 4 is shown as "<5"; zero stays 0. A rate, average or median is hidden ("–") when it
 rests on fewer than 5 people, or when its numerator is a suppressed count (the rate would give the
 count back). Lists of named learners are never shared and have no such option.
+
+Suppressing the small counts alone is not enough where figures add up. Within a row, "in progress"
+and "completed" add up to "enrolled": when only one of them is "<5", the other is hidden ("–")
+too. In the funder table, the municipalities add up to their country's subtotal and the countries
+to the total: when exactly one figure of such a group is "<5", the smallest other non-zero figure
+of the group (or, between countries, the total) is hidden as well, so that no "<5" can be worked
+out by subtraction.
 """
 
 from __future__ import annotations
@@ -49,6 +56,18 @@ HIDDEN = _Marker("–", "HIDDEN")  # a derived figure resting on fewer than 5 pe
 def count(value: int, shared: bool) -> int | _Marker:
     """A count as it may be shown: "<5" for 1–4 when the report is shared."""
     return SUPPRESSED if shared and 0 < value < SMALL_COUNT else value
+
+
+def complement(cells: list[Any], raw: list[int]) -> None:
+    """Secondary suppression in place: ``cells`` (as shown) add up to a total that is shown. If
+    exactly one of them is hidden, it could be worked out by subtraction, so the smallest other
+    non-zero figure is hidden as well. (With no such figure the total equals the hidden one and
+    is itself "<5".)"""
+    if sum(1 for c in cells if c is SUPPRESSED or c is HIDDEN) != 1:
+        return
+    others = [i for i, c in enumerate(cells) if c is not SUPPRESSED and c is not HIDDEN and raw[i]]
+    if others:
+        cells[min(others, key=lambda i: (raw[i], i))] = HIDDEN
 
 
 def derived(value: Any, shared: bool, base: int, *numerators: int) -> Any:
@@ -156,10 +175,12 @@ def _stat_columns(first: list[Column]) -> list[Column]:
 
 
 def _stat_values(s: queries.CourseStat, shared: bool) -> list[Any]:
+    parts = [count(s.in_progress, shared), count(s.completed, shared)]
+    if count(s.enrolled, shared) is not SUPPRESSED:  # in progress + completed = enrolled
+        complement(parts, [s.in_progress, s.completed])
     return [
         count(s.enrolled, shared),
-        count(s.in_progress, shared),
-        count(s.completed, shared),
+        *parts,
         derived(s.completion_rate, shared, s.enrolled, s.completed, s.in_progress),
         count(s.certified, shared),
         derived(s.avg_score, shared, s.scored),
@@ -328,12 +349,16 @@ def funder_table(rows: list[queries.FunderRow], lang: str, shared: bool) -> Tabl
     by_country: dict[int, list[queries.FunderRow]] = defaultdict(list)
     for row in rows:
         by_country[row.country_id].append(row)
-    total_completed = total_certified = 0
 
     def country_key(cid: int):
         first = by_country[cid][0]
         return org_name(first.country_name, first.country_name_en, lang).casefold()
 
+    # Each person belongs to one library, hence one municipality: the sums are distinct people.
+    # Rows are built column by column first, so that groups adding up can be protected together.
+    groups = []  # per country: (name, [(municipality, completed, certified)], subtotal cells)
+    totals_raw = {"completed": [], "certified": []}
+    totals_shown = {"completed": [], "certified": []}
     for country_id in sorted(by_country, key=country_key):
         items = by_country[country_id]
         country = org_name(items[0].country_name, items[0].country_name_en, lang)
@@ -341,32 +366,36 @@ def funder_table(rows: list[queries.FunderRow], lang: str, shared: bool) -> Tabl
             items,
             key=lambda r: org_name(r.municipality_name, r.municipality_name_en, lang).casefold(),
         )
-        for r in items:
-            table.add(
-                [
-                    country,
-                    org_name(r.municipality_name, r.municipality_name_en, lang),
-                    count(r.completed, shared),
-                    count(r.certified, shared),
-                ]
-            )
-        # Each person belongs to one library, hence one municipality: the sums are distinct people.
-        completed = sum(r.completed for r in items)
-        certified = sum(r.certified for r in items)
-        total_completed += completed
-        total_certified += certified
+        columns = {}
+        subtotal = {}
+        for key in ("completed", "certified"):
+            raw = [getattr(r, key) for r in items]
+            cells = [count(v, shared) for v in raw]
+            subtotal[key] = count(sum(raw), shared)
+            if shared and subtotal[key] is not SUPPRESSED:
+                complement(cells, raw)
+            columns[key] = cells
+            totals_raw[key].append(sum(raw))
+            totals_shown[key].append(subtotal[key])
+        names = [org_name(r.municipality_name, r.municipality_name_en, lang) for r in items]
+        groups.append((country, names, columns, subtotal))
+
+    for country, names, columns, subtotal in groups:
+        for i, name in enumerate(names):
+            table.add([country, name, columns["completed"][i], columns["certified"][i]])
         table.add(
-            [country, _("All municipalities"), count(completed, shared), count(certified, shared)],
+            [country, _("All municipalities"), subtotal["completed"], subtotal["certified"]],
             kind="subtotal",
         )
     if len(by_country) > 1:
+        total = {}
+        for key in ("completed", "certified"):
+            total[key] = count(sum(totals_raw[key]), shared)
+            one_hidden = sum(1 for c in totals_shown[key] if c is SUPPRESSED) == 1
+            if shared and one_hidden and total[key] is not SUPPRESSED:
+                total[key] = HIDDEN  # total minus the other countries would give it back
         table.add(
-            [
-                _("All countries"),
-                "",
-                count(total_completed, shared),
-                count(total_certified, shared),
-            ],
+            [_("All countries"), "", total["completed"], total["certified"]],
             kind="total",
         )
     return table
