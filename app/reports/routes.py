@@ -14,6 +14,7 @@ from datetime import date
 
 from flask import Blueprint, Response, abort, render_template, request, url_for
 from flask_login import current_user, login_required
+from markupsafe import Markup
 
 from app.accounts.models import CHILD_KIND, Organisation, OrgKind, Role
 from app.admin.services import record_audit
@@ -129,6 +130,36 @@ def _percent_bars(
     return bars
 
 
+def _funder_chart(funder: tables.Table) -> Markup:
+    """Per country (the subtotal rows): staff who completed, and of them certified."""
+    index = [c.key for c in funder.columns]
+    bars = []
+    for row, kind in zip(funder.rows, funder.row_kinds, strict=True):
+        if kind != "subtotal":
+            continue
+        values = [row[index.index(key)] for key in ("completed", "certified")]
+        bars.append(
+            charts.Bar(
+                str(row[index.index("country")]),
+                tuple(v if isinstance(v, int) else None for v in values),
+                tuple(format_cell(v, "count") for v in values),
+            )
+        )
+    return charts.bar_chart(
+        "chart-funder",
+        _("Staff who completed a course in the period, per country"),
+        _(
+            "Staff who completed at least one course, and how many of them are certified, per "
+            "country. The same figures, also per municipality, are in the table below."
+        ),
+        bars,
+        [
+            charts.Series(_("Staff who completed")),
+            charts.Series(_("Of them certified"), hatched=True),
+        ],
+    )
+
+
 def format_cell(value, kind: str) -> str:
     if value is None:
         return ""
@@ -181,6 +212,7 @@ def index():
         courses=courses,
         funder=funder,
         chart=chart,
+        funder_chart=_funder_chart(funder),
         courses_export=_export_urls("courses"),
         funder_export=_export_urls("funder"),
     )

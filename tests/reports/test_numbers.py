@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
@@ -191,6 +192,19 @@ def test_overview_page_shows_the_figures(client, login_as, world):
     assert ["Lietuva", "Pasvalio rajono savivaldybė", "1", "1"] in funder
     assert ["All countries", "", "4", "3"] in funder
     assert 'role="img"' in html and '<title id="chart-courses-title">' in html
+    # The funder chart: one bar pair per country with the subtotals printed next to the bars.
+    funder_svg = html.split('id="chart-funder"', 1)[1].split("</svg>", 1)[0]
+    texts = re.findall(r"<text[^>]*>([^<]*)</text>", funder_svg)
+    assert texts == [
+        "Staff who completed",
+        "Of them certified",
+        "Latvija",
+        "3",
+        "2",
+        "Lietuva",
+        "1",
+        "1",
+    ]
 
 
 def test_overview_for_a_coordinator_shows_only_their_area(client, login_as, world):
