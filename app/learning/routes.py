@@ -13,6 +13,8 @@ Endpoints (blueprint ``learning``):
 - ``mark_read``      POST /courses/<course_id>/<module_id>/read
 - ``quiz``           POST /courses/<course_id>/<module_id>/quiz      review, or back to change
 - ``submit_quiz``    POST /courses/<course_id>/<module_id>/quiz/submit
+- ``back_to_quiz``   GET  the two quiz addresses above: 303 to the module's quiz (a language
+  switch or signing in again sends the browser back to them without the form)
 - ``attempt``        GET  /courses/<course_id>/<module_id>/attempts/<attempt_no>
 - ``media``          GET  /courses/<course_id>/media/<path>
 - ``dashboard``      GET  /my
@@ -375,6 +377,20 @@ def _quiz_input(course: Course, module: Module):
         log.info("quiz form refused for %s/%s: %s", course.id, module.id, error)
         return None, None, None, tampered(course, module)
     return view, meta, answers, None
+
+
+@bp.get("/courses/<course_id>/<module_id>/quiz")
+@bp.get("/courses/<course_id>/<module_id>/quiz/submit")
+@login_required
+def back_to_quiz(course_id: str, module_id: str):
+    """The quiz addresses only take the posted form. They are opened without it when the
+    language is switched (it returns to the current address) or after signing in again: go back
+    to the module's quiz. Nothing is recorded here, not even the visit."""
+    course, module, response = _module_or_problem(course_id, module_id)
+    if module is None:
+        return response
+    target = url_for(".module", course_id=course.id, module_id=module.id)
+    return redirect(target + ("#quiz" if module.has_quiz else ""), 303)
 
 
 @bp.post("/courses/<course_id>/<module_id>/quiz")

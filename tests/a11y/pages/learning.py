@@ -165,4 +165,5 @@ ROWS = [
 
 EXEMPT = {
     "learning.media": "course images and other files, not HTML pages",
+    "learning.back_to_quiz": "a redirect (303) to the module's quiz, not a page",
 }
