@@ -30,6 +30,9 @@ from app.learning.grading import Response
 
 PREFIX = "q-"
 MAX_TEXT = 500
+# The highest attempt number a quiz form or a result address can carry (the database column is
+# a 32-bit INTEGER; no course allows anywhere near this many attempts).
+MAX_ATTEMPT_NO = 9999
 _KEY_RE = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
 
 
@@ -79,7 +82,7 @@ def parse_quiz_meta(formdata: MultiDict, languages: Sequence[str]) -> QuizMeta:
     key = formdata.get("submission_key", "")
     number = formdata.get("attempt_no", "")
     lang = formdata.get("lang", "")
-    if not _KEY_RE.match(key) or not number.isdigit() or not 0 < int(number) < 10_000:
+    if not _KEY_RE.match(key) or not number.isdigit() or not 0 < int(number) <= MAX_ATTEMPT_NO:
         raise TamperedFormError("submission key or attempt number")
     if lang not in languages:
         raise TamperedFormError("language")

@@ -516,7 +516,10 @@ def _attempt_url(course: Course, module: Module, attempt_no: int) -> str:
     return url_for(".attempt", course_id=course.id, module_id=module.id, attempt_no=attempt_no)
 
 
-@bp.get("/courses/<course_id>/<module_id>/attempts/<int:attempt_no>")
+# Bounded like the quiz form's attempt number: a larger one is a 404, not a database error.
+@bp.get(
+    f"/courses/<course_id>/<module_id>/attempts/<int(min=1, max={forms.MAX_ATTEMPT_NO}):attempt_no>"
+)
 @login_required
 def attempt(course_id: str, module_id: str, attempt_no: int):
     course, module, response = _module_or_problem(course_id, module_id)

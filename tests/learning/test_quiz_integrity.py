@@ -226,3 +226,18 @@ def test_a_lost_race_on_the_attempt_number_shows_the_winner(
     assert count(app, QuizAnswer) == 6
     with app.app_context():
         assert db.session.scalar(db.select(ModuleProgress.completed_at)) is None
+
+
+@pytest.mark.parametrize(
+    "number",
+    [
+        "10000",  # one more than a quiz form can carry (forms.parse_quiz_meta)
+        "3000000000",  # past PostgreSQL's INTEGER
+        "99999999999999999999",  # past SQLite's 64-bit integers
+    ],
+)
+def test_an_attempt_number_out_of_range_is_not_found(app, learner_client, learner, number):
+    submit(learner_client, "library-basics", "safety", SAFETY_WRONG)
+    response = learner_client.get(f"/courses/library-basics/safety/attempts/{number}")
+    assert response.status_code == 404
+    assert learner_client.get("/courses/library-basics/safety/attempts/1").status_code == 200
