@@ -14,6 +14,7 @@ Visibility: learners see published courses; trainers and administrators also see
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,7 +27,7 @@ from app.courses.cli import current_catalog, current_registry
 from app.courses.loader import CourseCatalog
 from app.courses.model import Course, Module, ModuleVariant, Question, TocEntry
 from app.i18n import N_, _, current_language, format_decimal, ngettext
-from app.learning.queries import CourseState, ModuleState
+from app.learning.queries import CourseState, ModuleState, ProgressRow
 
 _REGISTRY_KEY = "lasitava.courses"
 
@@ -347,10 +348,35 @@ def next_step(state: CourseState) -> NextStep | None:
         # Everything is done but the completion is not recorded yet (modules were removed):
         # opening a module records it.
         return NextStep(_("Finish the course"), course.modules[-1])
-    todo = [s for s in state.modules if not s.completed and s.status != "no_attempts_left"]
+    todo = _todo(state)
     if not todo:
         return None
-    target = todo[0]
+    return _continue_with(todo[0])
+
+
+def resume_step(
+    state: CourseState, progress: Mapping[tuple[str, str], ProgressRow]
+) -> NextStep | None:
+    """The "continue" button on "My learning": resume where the learner left off, i.e. at the
+    unfinished module with the latest ``last_viewed_at`` (``progress`` is the learner's rows
+    already read for the page); ``next_step`` when no unfinished module has been viewed."""
+    if state.status not in ("in_progress", "updated"):
+        return next_step(state)
+    course_id = state.course.id
+    viewed = [s for s in _todo(state) if (course_id, s.module.id) in progress]
+    if not viewed:
+        return next_step(state)
+    # max() keeps the first of equal times: the earlier module in course order.
+    latest = max(viewed, key=lambda s: progress[(course_id, s.module.id)].last_viewed_at)
+    return _continue_with(latest)
+
+
+def _todo(state: CourseState) -> list[ModuleState]:
+    """Unfinished modules the learner can still finish, in course order."""
+    return [s for s in state.modules if not s.completed and s.status != "no_attempts_left"]
+
+
+def _continue_with(target: ModuleState) -> NextStep:
     title = target.module.view(current_language()).title
     if target.status == "failed":
         return NextStep(

@@ -17,7 +17,8 @@ Endpoints (blueprint ``learning``):
   switch or signing in again sends the browser back to them without the form)
 - ``attempt``        GET  /courses/<course_id>/<module_id>/attempts/<attempt_no>
 - ``media``          GET  /courses/<course_id>/media/<path>
-- ``dashboard``      GET  /my
+- ``dashboard``      GET  /my   "continue" resumes at the unfinished module viewed last (the
+  course page's "continue" is the next thing to do in course order)
 """
 
 from __future__ import annotations
@@ -238,7 +239,13 @@ def dashboard():
             )
             continue
         state = overview.state(course)
-        entry = {"course": course, "state": state, "title": course.text("title", lang)}
+        entry = {
+            "course": course,
+            "state": state,
+            "title": course.text("title", lang),
+            # Resume where the learner left off (the course page shows the next step in order).
+            "step": content.resume_step(state, overview.progress),
+        }
         (completed if state.status == "completed" else in_progress).append(entry)
     return render_template(
         "learning/dashboard.html",
