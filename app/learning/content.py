@@ -184,6 +184,9 @@ class AnswerReview:
     feedback_html: tuple[Markup, ...] = ()
     correct_html: tuple[Markup, ...] = ()  # shown only when revealed and the key is unchanged
     explanation_html: Markup | None = None
+    # The question's hint, for the next attempt: only when the answer was not (fully) right,
+    # the correct answer and explanation are not shown, and another attempt is possible.
+    hint_html: Markup | None = None
     key_changed: bool = False
 
 
@@ -193,11 +196,15 @@ def _outcome(points: float, max_points: float) -> str:
     return "partial" if points > 1e-9 else "incorrect"
 
 
-def review_answers(module: Module, attempt, reveal: bool) -> list[AnswerReview]:
+def review_answers(
+    module: Module, attempt, reveal: bool, next_attempt: bool = False
+) -> list[AnswerReview]:
     """What the results page shows for each stored answer of ``attempt`` (a QuizAttempt), in
     the language the quiz was taken in. Scores come from the stored, immutable attempt; texts
     from the current course. Correct answers and explanations are shown only when ``reveal``
-    and the question's answer key has not changed since the attempt."""
+    and the question's answer key has not changed since the attempt (explanations often give
+    the answer away). When they are not shown, a question answered wrongly or partly wrongly
+    gets its hint instead, as guidance, if ``next_attempt`` (the learner has attempts left)."""
     view = module.view(attempt.language)
     questions = {q.id: q for q in view.questions}
     reviews: list[AnswerReview] = []
@@ -265,6 +272,11 @@ def review_answers(module: Module, attempt, reveal: bool) -> list[AnswerReview]:
                 correct_html=tuple(correct),
                 explanation_html=(
                     Markup(q.explanation_html) if show and q.explanation_html else None  # noqa: S704
+                ),
+                hint_html=(
+                    Markup(q.hint_html)  # noqa: S704 - sanitised by the engine
+                    if next_attempt and not show and outcome != "correct" and q.hint_html
+                    else None
                 ),
                 key_changed=not same_key,
             )

@@ -552,7 +552,7 @@ def attempt(course_id: str, module_id: str, attempt_no: int):
         course=course,
         module=module,
         attempt=record,
-        reviews=content.review_answers(module, record, reveal),
+        reviews=content.review_answers(module, record, reveal, next_attempt=left != 0),
         reveal=reveal,
         attempts_left=left,
         latest=record.attempt_no == history[-1].attempt_no,
