@@ -14,6 +14,8 @@ import functools
 import shutil
 import subprocess
 
+from app.certificates.errors import CertificateRenderError
+
 #: Families named in the certificate stylesheets.
 REQUIRED_FAMILIES: tuple[str, ...] = ("Noto Serif", "Noto Sans")
 
@@ -24,8 +26,9 @@ FONT_PACKAGE = "fonts-noto-core"
 FONTCONFIG_PACKAGE = "fontconfig"
 
 
-class MissingFontError(RuntimeError):
-    """A font named by the certificate templates is not installed or lacks letters."""
+class MissingFontError(CertificateRenderError, RuntimeError):
+    """A font named by the certificate templates is not installed or lacks letters (a render
+    error like any other: the routes that catch CertificateRenderError report it politely)."""
 
 
 def _escape_family(family: str) -> str:

@@ -42,6 +42,7 @@ from weasyprint.css import ColorProfile
 from weasyprint.document import Document
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
+from app.certificates.errors import CertificateRenderError
 from app.certificates.fonts import REQUIRED_FAMILIES, ensure_fonts
 
 PLATFORM_NAME = "Lasītava"
@@ -87,10 +88,6 @@ _PDFUA_DESCRIPTION = (
     b"</rdf:li></rdf:Seq></pdfaSchema:property></rdf:li></rdf:Bag></pdfaExtension:schemas>"
     b"</rdf:Description>"
 )
-
-
-class CertificateRenderError(Exception):
-    """A certificate could not be rendered (bad template, refused resource)."""
 
 
 class ResourceRefusedError(CertificateRenderError):

@@ -12,6 +12,7 @@ from pypdf import PdfReader
 
 from app.admin.models import AuditEvent
 from app.certificates import services
+from app.certificates.fonts import MissingFontError
 from app.certificates.models import Certificate
 from app.certificates.pdf import CertificateRenderError
 from app.extensions import db
@@ -240,6 +241,26 @@ def test_a_render_failure_during_a_change_leaves_the_certificate_valid(
         data={"learner_name": "Līga Ūdre", "language": "lt"},
         follow_redirects=True,
     )
+    assert "neizdevās izveidot" in response.get_data(as_text=True)
+    assert [c.status for c in all_certificates(app)] == ["valid"]
+
+
+def test_a_missing_font_during_a_change_is_reported_not_a_server_error(
+    app, client, learner, monkeypatch
+):
+    login(client, "liga@example.org")
+    [cert] = all_certificates(app)
+
+    def no_fonts(*args, **kwargs):
+        raise MissingFontError('The font family "Noto Serif" is not installed.')
+
+    monkeypatch.setattr(services, "render_pdf", no_fonts)
+    response = client.post(
+        f"/certificates/{cert.serial}/change",
+        data={"learner_name": "Līga Ūdre", "language": "lt"},
+        follow_redirects=True,
+    )
+    assert response.status_code == 200
     assert "neizdevās izveidot" in response.get_data(as_text=True)
     assert [c.status for c in all_certificates(app)] == ["valid"]
 

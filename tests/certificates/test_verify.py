@@ -7,6 +7,7 @@ import pytest
 
 from app.admin.models import AuditEvent
 from app.certificates import services
+from app.certificates.fonts import MissingFontError
 from app.certificates.models import Certificate
 from app.extensions import db
 from tests.certificates.conftest import TITLES, complete_course
@@ -204,3 +205,25 @@ def test_the_public_form_works_with_csrf_protection_on(app, client, cert, monkey
     response = client.post("/verify", data={"code": cert.verification_code})
     assert response.status_code == 200
     assert "Līga Šņore-Ūdre" in main_text(response)
+
+
+def test_a_missing_font_during_an_administrators_correction_is_reported(
+    app, client, factory, cert, monkeypatch
+):
+    factory.user(email="admin@example.org", role="admin")
+    login(client, "admin@example.org")
+
+    def no_fonts(*args, **kwargs):
+        raise MissingFontError('The font family "Noto Serif" is not installed.')
+
+    monkeypatch.setattr(services, "render_pdf", no_fonts)
+    response = client.post(
+        f"/admin/certificates/{cert.serial}/reissue",
+        data={"reissue-learner_name": "Līga Šņore-Ūdre-Kalniņa", "reissue-language": "lv"},
+        follow_redirects=True,
+    )
+    assert response.status_code == 200
+    assert "neizdevās izveidot" in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(Certificate, cert.id).status == "valid"
+        assert db.session.scalar(db.select(db.func.count()).select_from(Certificate)) == 1
