@@ -162,7 +162,7 @@ def change(serial: str):
         abort(404)
     form = ReissueForm()
     if request.method == "GET":
-        form.learner_name.data = current_user.full_name
+        form.learner_name.data = certificate.learner_name
         form.language.data = certificate.language
     if form.validate_on_submit():
         try:

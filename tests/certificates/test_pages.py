@@ -151,7 +151,7 @@ def test_the_learner_changes_language_and_name(app, client, learner):
     login(client, "liga@example.org")
     [old] = all_certificates(app)
     form = client.get(f"/certificates/{old.serial}/change").get_data(as_text=True)
-    # The name is pre-filled from the profile and the current language is chosen.
+    # The name and language printed on the certificate are pre-filled.
     assert 'value="Līga Šņore-Ūdre"' in form
     assert (
         '<input checked id="language-0" name="language" required type="radio" value="lv">' in form
@@ -197,6 +197,30 @@ def test_the_learner_changes_language_and_name(app, client, learner):
         assert sorted(event.details["changed"]) == ["language", "learner_name"]
     # The replaced certificate can no longer be changed.
     assert client.get(f"/certificates/{old.serial}/change").status_code == 404
+
+
+def test_the_change_form_starts_from_the_name_on_the_certificate(app, client, learner):
+    """A learner who corrected the printed name and later changes only the language keeps the
+    corrected name (the profile still has the old one)."""
+    login(client, "liga@example.org")
+    [old] = all_certificates(app)
+    client.post(
+        f"/certificates/{old.serial}/change",
+        data={"learner_name": "Līga Šņore-Ūdre-Bērziņa", "language": "lv"},
+    )
+    _, corrected = all_certificates(app)
+    form = client.get(f"/certificates/{corrected.serial}/change").get_data(as_text=True)
+    assert 'value="Līga Šņore-Ūdre-Bērziņa"' in form
+    assert 'value="Līga Šņore-Ūdre"' not in form
+
+    # Submitting the form as shown, with only the language changed.
+    response = client.post(
+        f"/certificates/{corrected.serial}/change",
+        data={"learner_name": "Līga Šņore-Ūdre-Bērziņa", "language": "en"},
+    )
+    assert response.status_code == 302
+    newest = all_certificates(app)[-1]
+    assert (newest.learner_name, newest.language) == ("Līga Šņore-Ūdre-Bērziņa", "en")
 
 
 def test_changing_nothing_issues_nothing(app, client, learner):
