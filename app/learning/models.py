@@ -1,11 +1,28 @@
 """Progress records. They refer to course content by stable ids (course, module, question), never
-by file paths or text, so that editing a course never orphans a learner's record."""
+by file paths or text, so that editing a course never orphans a learner's record.
+
+Submitted attempts are immutable: a flush that would change a ``QuizAttempt`` or ``QuizAnswer``
+raises ``ImmutableRecordError`` (see ``_refuse_changes``). The guard sees ORM flushes only; bulk
+``update()``/``delete()`` statements bypass it. The one sanctioned change, GDPR erasure
+(``app.admin.services.erase_user``, which blanks ``QuizAnswer.response``), is such a bulk UPDATE.
+"""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, Float, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    UniqueConstraint,
+    event,
+    inspect,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.db import UTCDateTime, utcnow
@@ -48,6 +65,10 @@ class ModuleProgress(db.Model):
         UniqueConstraint("user_id", "course_id", "module_id"),
         Index("ix_module_progress_course_module", "course_id", "module_id"),
     )
+
+
+class ImmutableRecordError(Exception):
+    """A submitted quiz attempt or answer was about to be changed."""
 
 
 class QuizAttempt(db.Model):
@@ -97,3 +118,19 @@ class QuizAnswer(db.Model):
     max_points: Mapped[float] = mapped_column(Float)
 
     attempt: Mapped[QuizAttempt] = relationship(back_populates="answers")
+
+
+@event.listens_for(QuizAttempt, "before_update")
+@event.listens_for(QuizAnswer, "before_update")
+def _refuse_changes(mapper, connection, target) -> None:
+    """Refuse to flush a change to a submitted attempt or answer (see the module docstring).
+    SQLAlchemy also calls this for rows that are dirty without a changed column (e.g. a
+    relationship was touched); those are let through."""
+    state = inspect(target)
+    changed = sorted(
+        attr.key for attr in mapper.column_attrs if state.attrs[attr.key].history.has_changes()
+    )
+    if changed:
+        raise ImmutableRecordError(
+            f"{type(target).__name__} {state.identity} is immutable; tried to change {changed}"
+        )

@@ -9,7 +9,13 @@ import threading
 import pytest
 
 from app.extensions import db
-from app.learning.models import Enrolment, ModuleProgress, QuizAnswer, QuizAttempt
+from app.learning.models import (
+    Enrolment,
+    ImmutableRecordError,
+    ModuleProgress,
+    QuizAnswer,
+    QuizAttempt,
+)
 from tests.conftest import login
 from tests.learning.conftest import LEARNER, SAFETY_RIGHT, SAFETY_WRONG, open_quiz, submit
 
@@ -241,3 +247,58 @@ def test_an_attempt_number_out_of_range_is_not_found(app, learner_client, learne
     response = learner_client.get(f"/courses/library-basics/safety/attempts/{number}")
     assert response.status_code == 404
     assert learner_client.get("/courses/library-basics/safety/attempts/1").status_code == 200
+
+
+# --- submitted attempts are immutable -------------------------------------------------------
+
+
+def _stored(app):
+    with app.app_context():
+        attempt = db.session.scalar(db.select(QuizAttempt))
+        result = (attempt.passed, attempt.score, [a.response for a in attempt.answers])
+        db.session.rollback()
+        return result
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda attempt: setattr(attempt, "passed", True),
+        lambda attempt: setattr(attempt, "score", 8.0),
+        lambda attempt: setattr(attempt.answers[0], "response", 1),
+        lambda attempt: setattr(attempt.answers[0], "points", 1.0),
+    ],
+    ids=["passed", "score", "answer", "points"],
+)
+def test_a_submitted_attempt_cannot_be_changed(app, learner_client, learner, change):
+    submit(learner_client, "library-basics", "safety", SAFETY_WRONG)
+    before = _stored(app)
+    assert before[:2] == (False, 0)
+    with app.app_context():
+        change(db.session.scalar(db.select(QuizAttempt)))
+        with pytest.raises(ImmutableRecordError):
+            db.session.commit()
+        db.session.rollback()
+    assert _stored(app) == before
+    page = learner_client.get("/courses/library-basics/safety/attempts/1")
+    assert "Nav nokārtots" in page.get_data(as_text=True)
+
+
+def test_erasure_still_clears_the_typed_answers_of_loaded_attempts(
+    app, learner_client, learner, factory
+):
+    """GDPR erasure blanks the answers with a bulk UPDATE, which the guard does not see: it
+    works even when the attempts are loaded in the same session."""
+    from app.accounts.models import Role, User
+    from app.admin.services import erase_user
+
+    submit(learner_client, "library-basics", "safety", SAFETY_WRONG)
+    admin = factory.user(email="admin@example.org", role=Role.ADMIN.value)
+    with app.app_context():
+        attempt = db.session.scalar(db.select(QuizAttempt))
+        assert attempt.answers[0].response == 0  # loaded into the session
+        erase_user(db.session.get(User, learner), actor=db.session.get(User, admin))
+        db.session.commit()
+    passed, score, responses = _stored(app)
+    assert (passed, score) == (False, 0)
+    assert responses == [None] * 6
