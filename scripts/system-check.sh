@@ -9,8 +9,12 @@ missing=()
 
 python3 -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' || {
   echo "Lasītava needs Python 3.11 or newer (found $(python3 --version 2>&1))." >&2; exit 1; }
+# `python3 -m venv` needs ensurepip, which Debian ships separately.
+python3 -c 'import ensurepip' 2>/dev/null || missing+=(python3-venv)
 
-libs=$(ldconfig -p 2>/dev/null || true)
+# ldconfig lives in /sbin, which is not on a normal user's PATH on Debian.
+ldconfig_bin=$(command -v ldconfig || echo /sbin/ldconfig)
+libs=$("$ldconfig_bin" -p 2>/dev/null || true)
 fonts=$(fc-list 2>/dev/null || true)
 have_lib() { grep -q "$1" <<<"$libs"; }
 have_lib 'libpango-1.0.so' || missing+=(libpango-1.0-0)

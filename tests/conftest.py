@@ -8,6 +8,8 @@
 * After each test every table is emptied, so tests can commit for real (threads, a live server).
 * ``live_server`` serves a separate SQLite app from a real server thread for Playwright tests on
   Debian's /usr/bin/chromium (skipped when missing, failing under REQUIRE_BROWSER=1).
+* Test modules that read the shared corpora in ``../shared/testdata`` (next to the project) are
+  left out with a loud notice when that folder is missing — or fail, under REQUIRE_TESTDATA=1.
 """
 
 from __future__ import annotations
@@ -15,7 +17,6 @@ from __future__ import annotations
 import os
 import secrets
 import threading
-import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -38,6 +39,11 @@ PASSWORD = "correct horse battery"
 
 REQUIRE_POSTGRES = os.environ.get("REQUIRE_POSTGRES") == "1"
 REQUIRE_BROWSER = os.environ.get("REQUIRE_BROWSER") == "1"
+REQUIRE_TESTDATA = os.environ.get("REQUIRE_TESTDATA") == "1"
+
+# What did not run, printed at the end of the run (a warning would be an error under
+# filterwarnings=error, and the header scrolls away).
+NOT_RUN: list[str] = []
 
 
 def base_config(database_url: str, instance: Path) -> dict:
@@ -110,7 +116,31 @@ def pytest_report_header(config):
     reason = _postgres_available()
     lines = [f"PostgreSQL: {'available' if reason is None else 'NOT available: ' + reason}"]
     lines.append(f"Chromium: {'found' if Path(CHROMIUM).exists() else 'NOT found at ' + CHROMIUM}")
+    lines.append(f"Shared test data: {'found' if TESTDATA.is_dir() else 'NOT found at '}{TESTDATA}")
     return lines
+
+
+def pytest_ignore_collect(collection_path, config):
+    """Without ../shared/testdata, leave out the modules that read it (noted at the end)."""
+    if (
+        TESTDATA.is_dir()
+        or collection_path.suffix != ".py"
+        or not collection_path.name.startswith("test_")
+    ):
+        return None
+    if "testdata" not in collection_path.read_text(encoding="utf-8").lower():
+        return None
+    if REQUIRE_TESTDATA:
+        raise pytest.UsageError(f"{TESTDATA} is missing and REQUIRE_TESTDATA=1")
+    NOT_RUN.append(f"{collection_path.relative_to(ROOT)} (needs {TESTDATA.resolve()})")
+    return True
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    if NOT_RUN:
+        terminalreporter.section("NOT RUN", sep="!", red=True, bold=True)
+        for line in sorted(set(NOT_RUN)):
+            terminalreporter.write_line(f"NOT RUN: {line}", red=True, bold=True)
 
 
 @pytest.fixture(scope="session", params=["sqlite", "postgres"])
@@ -126,7 +156,7 @@ def app(request, tmp_path_factory) -> Iterator[Flask]:
         message = f"PostgreSQL tests NOT RUN — no server ({reason})"
         if REQUIRE_POSTGRES:
             pytest.fail(message + " and REQUIRE_POSTGRES=1")
-        warnings.warn(message, pytest.PytestWarning, stacklevel=1)
+        NOT_RUN.append(message + "; set TEST_DATABASE_URL or start PostgreSQL on 127.0.0.1:5432")
         pytest.skip(message)
     with throwaway_postgres() as url:
         flask_app = create_app(base_config(url, instance))
@@ -323,6 +353,7 @@ def browser():
         message = f"browser tests NOT RUN — {CHROMIUM} is missing (apt-get install chromium)"
         if REQUIRE_BROWSER:
             pytest.fail(message + " and REQUIRE_BROWSER=1")
+        NOT_RUN.append(message)
         pytest.skip(message)
     from playwright.sync_api import sync_playwright
 
