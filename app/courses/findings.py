@@ -28,6 +28,10 @@ MESSAGES: dict[str, str] = {
         "save it again with the encoding UTF-8"
     ),
     "yaml-syntax": N_("cannot read the YAML: %(problem)s"),
+    "yaml-colon-in-value": N_(
+        "cannot read the YAML: %(problem)s. A text that contains a colon must be in quotes: "
+        "write %(fixed)s"
+    ),
     "yaml-duplicate-key": N_('the key "%(key)s" is written twice; only the last one would count'),
     "meta-not-mapping": N_("course.yml must be a list of `key: value` lines"),
     "meta-missing-field": N_('course.yml has no "%(field)s"'),
@@ -94,7 +98,16 @@ MESSAGES: dict[str, str] = {
     "duplicate-id": N_('the id "%(value)s" is already used at %(first)s'),
     # --- quiz blocks ----------------------------------------------------------------------
     "block-unknown": N_('unknown block "%(name)s"; only "::: quiz" blocks exist'),
-    "block-stray-close": N_("this ::: closes nothing (there is no open quiz block)"),
+    "block-stray-close": N_(
+        "this ::: closes nothing: there is no open quiz block. If it ends a quiz, the quiz's "
+        "opening line ::: quiz {#id} is missing or mistyped, and learners would see its answers "
+        "as ordinary text"
+    ),
+    "quiz-indented": N_(
+        "::: quiz must start at the very beginning of the line, without spaces before it; "
+        "otherwise learners see the quiz, with its answers, as ordinary text. To show quiz "
+        "syntax as an example, put it in a ``` code block"
+    ),
     "quiz-unclosed": N_("the quiz block that starts here is never closed with a line :::"),
     "quiz-no-id": N_("the quiz has no id: write it in braces, for example ::: quiz {#my-question}"),
     "quiz-bad-attribute": N_('cannot read the quiz attribute "%(text)s"'),
@@ -126,6 +139,9 @@ MESSAGES: dict[str, str] = {
     "quiz-empty-option": N_("this option has no text"),
     "quiz-empty-answer": N_("an accepted answer in [[ ]] or a side of a pair is empty"),
     "quiz-several-answers": N_("only one answer [[ ]] is allowed per quiz, found %(count)s"),
+    "quiz-option-no-space": N_(
+        'put a space after the dash: write "- %(marker)s …"; without it this line is not an option'
+    ),
     "quiz-option-marker": N_(
         "this list item has no ( ), (x), [ ], [x] or =>; it cannot be an option"
     ),
@@ -144,6 +160,16 @@ MESSAGES: dict[str, str] = {
     ),
     "answer-key-differs": N_(
         'the answer key of "%(question)s" differs from the default language: %(detail)s'
+    ),
+    "leak-answer-marker": N_(
+        '"%(text)s" looks like a quiz answer but is not inside a ::: quiz block, so learners '
+        "would see it as ordinary text; check the quiz's opening line ::: quiz {#id}, or write "
+        "an example as `code`"
+    ),
+    "leak-option-marker": N_(
+        "this list item starts with %(marker)s like a quiz option but is not inside a ::: quiz "
+        "block, so learners would see the answers as ordinary text; check the quiz's opening "
+        "line ::: quiz {#id}"
     ),
     # --- published ids --------------------------------------------------------------------
     "published-id-removed": N_(

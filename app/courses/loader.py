@@ -385,19 +385,26 @@ def _build_question(
     if quiz.numeric is not None:
         low, high, value, tol = quiz.numeric
         numeric = NumericAnswer(low=low, high=high, value=value, tolerance=tol)
+    # The question text and the hint are shown before submission: no quiz syntax may be left.
+    prompt_html = block(quiz.prompt, quiz.prompt_line)
+    hint_html = inline(quiz.hint, quiz.hint_line)
+    validate.check_quiz_syntax_leaks(
+        pm.path, prompt_html, quiz.prompt.split("\n"), quiz.prompt_line, findings
+    )
+    validate.check_quiz_syntax_leaks(pm.path, hint_html, [quiz.hint], quiz.hint_line, findings)
     return Question(
         id=quiz.id or "",
         kind=quiz.kind or "single",  # type: ignore[arg-type]
         points=quiz.points,
         rev=quiz.rev,
         shuffle=quiz.shuffle,
-        prompt_html=block(quiz.prompt, quiz.prompt_line),
+        prompt_html=prompt_html,
         options=options,
         text_answers=tuple(quiz.text_answers),
         numeric=numeric,
         pairs=pairs,
         choices=choices,
-        hint_html=inline(quiz.hint, quiz.hint_line),
+        hint_html=hint_html,
         explanation_html=block(quiz.explanation, quiz.explanation_line),
         line=quiz.line,
     )
@@ -405,6 +412,11 @@ def _build_question(
 
 def _build_variant(pm: ParsedModule, ctx: RenderContext, findings: list[Finding]) -> ModuleVariant:
     page = _render("page", pm.body, ctx, pm, pm.body_start, findings)
+    # A quiz whose ::: quiz line is missing, mistyped or indented is rendered as text: its
+    # answers would be shown to learners.
+    validate.check_quiz_syntax_leaks(
+        pm.path, page.html, pm.body.split("\n"), pm.body_start, findings
+    )
     questions = tuple(
         _build_question(q, ctx, pm, findings) for q in pm.quizzes if q.valid and q.kind and q.id
     )

@@ -71,7 +71,13 @@ def parse_yaml_lines(text: str, path: Path, first_line: int, findings: list[Find
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         line = first_line + (mark.line if mark is not None else 0)
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        findings.append(error(path, line, "yaml-syntax", problem=problem))
+        fixed = None
+        if mark is not None and text.split("\n")[mark.line : mark.line + 1]:
+            fixed = quoted_value_hint(text.split("\n")[mark.line], mark.column)
+        if fixed:
+            findings.append(error(path, line, "yaml-colon-in-value", problem=problem, fixed=fixed))
+        else:
+            findings.append(error(path, line, "yaml-syntax", problem=problem))
         doc.ok = False
         return doc
 
@@ -93,6 +99,29 @@ def parse_yaml_lines(text: str, path: Path, first_line: int, findings: list[Find
 
     walk(node, ())
     return doc
+
+
+_YAML_KEY_RE = re.compile(r"\s*(?:-\s+)?([^\s:{},\[\]\"'#&*!|>%@`-][^:{},]*?):\s+")
+
+
+def quoted_value_hint(line: str, column: int) -> str | None:
+    """For a YAML error at a second ``:`` in ``key: text: more``, the line as it should be
+    written: ``key: "text: more"`` (also inside ``{lv: text: more, ...}``); None otherwise."""
+    before = line[:column]
+    flow = "{" in before
+    start = max(before.rfind("{"), before.rfind(",")) + 1 if flow else 0
+    m = _YAML_KEY_RE.match(line, start)
+    if m is None or m.end() > column:
+        return None  # the colon of the error is the key's own colon: another problem
+    rest = re.split(r"\s#", line[m.end() :], maxsplit=1)[0]  # without a trailing comment
+    if flow:
+        end = re.search(r"[,}]", rest)
+        rest = rest[: end.start()] if end else rest
+    value = rest.strip()
+    if not value or value[0] in "\"'{[":
+        return None
+    quoted = '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return f"{m.group(1).strip()}: {quoted}"
 
 
 def _short(value: Any) -> str:
@@ -410,6 +439,8 @@ ATTR_TOKEN_RE = re.compile(
 )
 HEADING_RE = re.compile(r"^\s{0,3}#{1,6}(\s|$)")
 OPTION_RE = re.compile(r"^[-*+]\s+(\(\s?\)|\([xX]\)|\[\s?\]|\[[xX]\])(?:\s*(.*))?$")
+# ``-(x) text``: an option without the space after the bullet (not a Markdown list item).
+NO_SPACE_OPTION_RE = re.compile(r"^-(\(\s?\)|\([xX]\)|\[\s?\]|\[[xX]\])(?:\s*(.*))?$")
 PAIR_RE = re.compile(r"^[-*+]\s+(.*?)\s*=>\s*(.*)$")
 LIST_ITEM_RE = re.compile(r"^[-*+]\s+")
 HINT_RE = re.compile(r"^\?(?:\s+(.*))?$")
@@ -618,18 +649,24 @@ def _parse_blocks(
             fence = m.group(1)
             i += 1
             continue
-        if not line.startswith(":::"):
+        text = line.lstrip(" \t")
+        if not text.startswith(":::"):
             i += 1
             continue
-        if BLOCK_CLOSE_RE.match(line):
-            findings.append(warning(path, i + 1, "block-stray-close"))
+        if BLOCK_CLOSE_RE.match(text):
+            # Usually the end of a quiz whose opening line is missing or mistyped: the options
+            # above it would be shown to learners as ordinary text.
+            findings.append(error(path, i + 1, "block-stray-close"))
             body[i] = ""
             i += 1
             continue
-        om = BLOCK_OPEN_RE.match(line)
+        indent = len(line) - len(text)
+        om = BLOCK_OPEN_RE.match(text)
         name = om.group(1) if om else None
         if name != "quiz":
             findings.append(error(path, i + 1, "block-unknown", name=(name or line.strip())))
+        elif indent:
+            findings.append(error(path, i + 1, "quiz-indented"))
         # Find the end of the block: a closing ::: line, another opening, or end of file.
         j = i + 1
         inner_fence: str | None = None
@@ -642,16 +679,20 @@ def _parse_blocks(
                     inner_fence = None
             elif fm:
                 inner_fence = fm.group(1)
-            elif BLOCK_CLOSE_RE.match(lj):
+            elif BLOCK_CLOSE_RE.match(lj.lstrip(" \t")):
                 closed = True
                 break
-            elif lj.startswith(":::"):
+            elif lj.lstrip(" \t").startswith(":::"):
                 break  # a new block opens: this one was never closed
             j += 1
         if not closed:
             findings.append(error(path, i + 1, "quiz-unclosed"))
         if name == "quiz":
-            quiz = _parse_quiz(path, i + 1, om.group(2) if om else "", body[i + 1 : j], findings)
+            inner = body[i + 1 : j]
+            # An indented block: its lines are read without the indentation they share.
+            shared = min((len(t) - len(t.lstrip(" ")) for t in inner if t.strip()), default=0)
+            block = [_dedent(t, min(indent, shared)) for t in inner]
+            quiz = _parse_quiz(path, i + 1, om.group(2) if om else "", block, findings)
             if not closed:
                 quiz.valid = False
             parsed.quizzes.append(quiz)
@@ -659,6 +700,14 @@ def _parse_blocks(
         for k in range(i, min(end, n)):
             body[k] = ""
         i = end
+
+
+def _dedent(line: str, indent: int) -> str:
+    """``line`` without up to ``indent`` leading spaces (the lines of an indented quiz block)."""
+    if not indent:
+        return line
+    stripped = line.lstrip(" ")
+    return line[min(indent, len(line) - len(stripped)) :]
 
 
 def _parse_attributes(
@@ -765,8 +814,10 @@ def _parse_quiz(
             hints.append((hm.group(1) or "").strip())
             current = None
             continue
-        om = OPTION_RE.match(line)
+        om = OPTION_RE.match(line) or NO_SPACE_OPTION_RE.match(line)
         if om:
+            if om.re is NO_SPACE_OPTION_RE:
+                findings.append(error(path, ln, "quiz-option-no-space", marker=om.group(1)))
             marker = om.group(1).lower().replace("()", "( )").replace("[]", "[ ]")
             current = ParsedOption(marker=marker, text=(om.group(2) or "").strip(), line=ln)
             if not current.text:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
+from html.parser import HTMLParser
 from pathlib import Path
 
 from app.courses.findings import Finding, display_path, error, warning
@@ -365,3 +366,120 @@ def check_raw_html(parsed: ParsedModule, findings: list[Finding]) -> None:
             problems.extend(raw_html_problems(tag.group(0)))
         for what in dict.fromkeys(problems):
             findings.append(warning(parsed.path, i + 1, "raw-html-stripped", what=what))
+
+
+# --------------------------------------------------------------------------------------------
+# Quiz syntax that was rendered as text (a mistyped or indented ``::: quiz`` line)
+
+_OPTION_MARKER = r"(\(\s?\)|\([xX]\)|\[\s?\]|\[[xX]\])"
+_LEAKED_OPTION_RE = re.compile(rf"^\s*{_OPTION_MARKER}")
+_LEAKED_ANSWER_RE = re.compile(r"\[\[.*?\]\]", re.S)
+# In text that Markdown did not make a list (e.g. right under a paragraph line): ``- (x) …``.
+_LEAKED_BULLET_RE = re.compile(rf"^\s*(?:[-*+]|\d+[.)])\s*{_OPTION_MARKER}", re.M)
+_SOURCE_OPTION_RE = re.compile(rf"^[\s>]*(?:(?:[-*+]|\d+[.)])\s*)+{_OPTION_MARKER}")
+_SOURCE_ANSWER_RE = re.compile(r"\[\[")
+
+
+class _QuizSyntaxScanner(HTMLParser):
+    """Collects, outside ``<code>``/``<pre>``, the ``[[…]]`` answers in the text and the list
+    items whose text starts with an option marker ``( )``, ``(x)``, ``[ ]`` or ``[x]``."""
+
+    CODE = frozenset({"code", "pre", "kbd", "samp"})
+    BLOCKS = frozenset(
+        {"p", "li", "ul", "ol", "div", "blockquote", "table", "tr", "td", "th", "caption"}
+        | {"dl", "dt", "dd", "details", "summary", "figure", "figcaption", "br", "hr"}
+        | {"h1", "h2", "h3", "h4", "h5", "h6"}
+    )
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.code = 0
+        self.item_start = False  # inside a <li> before its first text
+        self.text: list[str] = []
+        self.answers: list[str] = []
+        self.options: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in self.BLOCKS:
+            self._flush()
+        if tag == "li":
+            self.item_start = True
+        elif tag in self.CODE:
+            self.code += 1
+            self.item_start = False  # an item that starts with code is not an option
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self.CODE:
+            self.code = max(self.code - 1, 0)
+        if tag in self.BLOCKS:
+            self._flush()
+
+    def handle_data(self, data: str) -> None:
+        if self.code:
+            return
+        if self.item_start and data.strip():
+            self.item_start = False
+            m = _LEAKED_OPTION_RE.match(data)
+            if m:
+                self.options.append(m.group(1))
+        self.text.append(data)
+
+    def close(self) -> None:
+        super().close()
+        self._flush()
+
+    def _flush(self) -> None:
+        text = "".join(self.text)
+        self.text = []
+        self.answers.extend(m.group(0) for m in _LEAKED_ANSWER_RE.finditer(text))
+        self.options.extend(m.group(1) for m in _LEAKED_BULLET_RE.finditer(text))
+
+
+def _candidate_lines(lines: list[str], first_line: int) -> tuple[list[int], list[int]]:
+    """1-based lines (outside fenced code and code spans) that may hold a leaked answer or
+    option, to place the findings found in the HTML."""
+    answers: list[int] = []
+    options: list[int] = []
+    fence: str | None = None
+    for offset, line in enumerate(lines):
+        m = _FENCE.match(line)
+        if fence is not None:
+            if m and m.group(1)[0] == fence[0] and len(m.group(1)) >= len(fence):
+                fence = None
+            continue
+        if m:
+            fence = m.group(1)
+            continue
+        text = _CODE_SPAN.sub("", line).replace("\\[", "[").replace("\\(", "(")
+        if _SOURCE_ANSWER_RE.search(text):
+            answers.append(first_line + offset)
+        if _SOURCE_OPTION_RE.match(text):
+            options.append(first_line + offset)
+    return answers, options
+
+
+def check_quiz_syntax_leaks(
+    path: Path, html: str, lines: list[str], first_line: int, findings: list[Finding]
+) -> None:
+    """Report quiz syntax that reached the rendered ``html`` as ordinary text: answers in
+    ``[[ ]]`` and list items starting with an option marker, outside code. ``lines`` is the
+    Markdown that was rendered, its first line being line ``first_line`` of ``path``."""
+    scanner = _QuizSyntaxScanner()
+    scanner.feed(html)
+    scanner.close()
+    if not scanner.answers and not scanner.options:
+        return
+    answer_lines, option_lines = _candidate_lines(lines, first_line)
+    for n, text in enumerate(scanner.answers):
+        line = _nth(answer_lines, n, first_line)
+        shown = text if len(text) <= 60 else text[:57] + "..."
+        findings.append(error(path, line, "leak-answer-marker", text=shown))
+    for n, marker in enumerate(scanner.options):
+        line = _nth(option_lines, n, first_line)
+        findings.append(error(path, line, "leak-option-marker", marker=marker))
+
+
+def _nth(candidates: list[int], n: int, default: int) -> int:
+    if not candidates:
+        return default
+    return candidates[min(n, len(candidates) - 1)]
