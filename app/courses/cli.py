@@ -17,6 +17,7 @@ from flask.cli import AppGroup
 from app.courses.checker import check_courses, course_folders, format_findings, update_lock
 from app.courses.importers.cli import import_aiken_command, import_gift_command
 from app.courses.loader import (
+    COURSE_FILE,
     RELOAD_STAMP,
     CourseCatalog,
     CourseRegistry,
@@ -65,6 +66,11 @@ def check_command(path: Path | None, update_lock_ids: bool) -> None:
     """Check the courses (COURSES_DIR, one course folder or a file in it); exit 1 on any error."""
     target = path or Path(current_app.config["COURSES_DIR"])
     folders = course_folders(target)
+    if not any((folder / COURSE_FILE).is_file() for folder in folders):
+        raise click.ClickException(
+            f"no course found in {target}: a course is a folder with a {COURSE_FILE}. "
+            "Give COURSES_DIR (the folder of the course folders), a course folder or a file in one."
+        )
     findings = check_courses(target)
     if findings:
         click.echo(format_findings(findings))

@@ -86,3 +86,18 @@ def test_reload_touches_the_stamp_and_reports_refusals(cli_app, mini: Path, tmp_
 
 def test_importer_commands_are_in_the_group():
     assert {"import-gift", "import-aiken"} <= set(courses_cli.commands)
+
+
+def test_check_of_a_folder_without_any_course_fails_clearly(cli_app, tmp_path: Path):
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    result = run(cli_app, "check", str(empty))
+    assert result.exit_code == 1
+    assert f"no course found in {empty}: a course is a folder with a course.yml" in result.output
+    (empty / "docs").mkdir()  # folders, but none of them a course
+    (empty / "docs" / "notes.md").write_text("# Piezīmes\n", encoding="utf-8")
+    result = run(cli_app, "check", str(empty))
+    assert result.exit_code == 1
+    assert "no course found in" in result.output
+    cli_app.config["COURSES_DIR"] = str(empty)
+    assert run(cli_app, "check").exit_code == 1
