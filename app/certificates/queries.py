@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.orm import aliased, defer
@@ -18,6 +18,7 @@ from app.accounts.queries import in_scope_clause
 from app.admin.models import AuditEvent
 from app.certificates import codes
 from app.certificates.models import Certificate
+from app.certificates.services import local_zone
 from app.extensions import db
 from app.learning.models import Enrolment
 
@@ -104,6 +105,11 @@ class Verification:
     replaced_by_serial: str | None
 
 
+def _local_date(moment: datetime) -> date:
+    """The day of ``moment`` in the platform's time zone (as completion dates are)."""
+    return moment.astimezone(local_zone()).date()
+
+
 def _verification(certificate: Certificate) -> Verification:
     replaced_by = None
     if certificate.replaced_by_id is not None:
@@ -121,7 +127,7 @@ def _verification(certificate: Certificate) -> Verification:
         completed_on=certificate.completed_on,
         hours=certificate.hours,
         sha256=certificate.sha256,
-        revoked_on=certificate.revoked_at.date() if certificate.revoked_at else None,
+        revoked_on=_local_date(certificate.revoked_at) if certificate.revoked_at else None,
         replaced_by_serial=replaced_by,
     )
 

@@ -3,6 +3,8 @@ look-up by code or by serial + surname; rate limit; administrators' revocation a
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 
 from app.admin.models import AuditEvent
@@ -148,6 +150,18 @@ def test_revocation_shows_the_date_but_not_the_reason(app, client, factory, cert
     assert "Anulēta" in main
     assert "Kursu pabeidza" not in main
     assert "Derīga" not in main
+
+
+def test_the_revocation_date_is_the_local_date(app, client, cert):
+    """Revoked at 00:30 in Riga on 2 March is 22:30 UTC on 1 March: the page says 2 March."""
+    with app.app_context():
+        row = db.session.get(Certificate, cert.id)
+        row.revoked_at = datetime(2026, 3, 1, 22, 30, tzinfo=UTC)
+        row.revoked_reason = "Kursu pabeidza cits cilvēks"
+        db.session.commit()
+    main = main_text(client.get(f"/verify/{cert.verification_code}"))
+    assert "2026. gada 2. marts" in main
+    assert "1. marts" not in main
 
 
 def test_a_replaced_certificate_names_its_replacement(app, client, cert):
