@@ -18,7 +18,13 @@ from app.courses.findings import (
     has_errors,
     sort_key,
 )
-from app.courses.loader import COURSE_FILE, CourseBuild, build_course, course_dirs
+from app.courses.loader import (
+    COURSE_FILE,
+    CourseBuild,
+    TemplateNames,
+    build_course,
+    course_dirs,
+)
 from app.courses.validate import LOCK_FILE, lock_text, read_lock
 
 __all__ = [
@@ -46,11 +52,16 @@ def course_folders(path: str | Path) -> list[Path]:
     return course_dirs(path)
 
 
-def check_courses(path: str | Path) -> list[Finding]:
-    """Every finding for the courses at ``path``, sorted by file, line, errors first."""
+def check_courses(
+    path: str | Path, *, certificate_templates: TemplateNames = None
+) -> list[Finding]:
+    """Every finding for the courses at ``path``, sorted by file, line, errors first.
+    ``certificate_templates``: the names of the certificate templates that exist (None: the
+    courses' ``certificate: {template: …}`` is not checked)."""
     findings: list[Finding] = []
     for course_dir in course_folders(path):
-        findings.extend(build_course(course_dir).findings)
+        build = build_course(course_dir, certificate_templates=certificate_templates)
+        findings.extend(build.findings)
     return sorted(findings, key=sort_key)
 
 
@@ -65,11 +76,13 @@ class LockUpdate:
     reason: str  # "written" | "unchanged" | "errors" | "draft" | "not-a-course"
 
 
-def update_lock(course_dir: str | Path) -> LockUpdate:
+def update_lock(
+    course_dir: str | Path, *, certificate_templates: TemplateNames = None
+) -> LockUpdate:
     """Record the course's current module and question ids in published-ids.txt (ids are only
     ever added). Refused while the course has errors, and for drafts (published: false)."""
     course_dir = Path(course_dir)
-    build: CourseBuild = build_course(course_dir)
+    build: CourseBuild = build_course(course_dir, certificate_templates=certificate_templates)
     if build.course is None and not (course_dir / COURSE_FILE).is_file():
         return LockUpdate(course_dir, False, "not-a-course")
     if not build.ok or build.course is None:

@@ -14,6 +14,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
+from app.certificates.pdf import available_templates
 from app.courses.checker import check_courses, course_folders, format_findings, update_lock
 from app.courses.importers.cli import import_aiken_command, import_gift_command
 from app.courses.loader import (
@@ -35,11 +36,28 @@ def reload_stamp_path() -> Path:
     return Path(configured) if configured else Path(current_app.instance_path) / RELOAD_STAMP
 
 
+def template_names(templates_dir: Path) -> frozenset[str] | None:
+    """The usable certificate templates in ``templates_dir`` (as the certificates feature finds
+    them), for the checker; None when the folder does not exist (then they are not checked)."""
+    if not templates_dir.is_dir():
+        return None
+    return frozenset(t.slug for t in available_templates(templates_dir))
+
+
+def certificate_template_names() -> frozenset[str] | None:
+    """``template_names`` of the app's CERTIFICATES_DIR."""
+    return template_names(Path(current_app.config["CERTIFICATES_DIR"]))
+
+
 def current_registry() -> CourseRegistry:
     """This process's course registry (created on first use). ``flask courses reload`` reaches
     every process through the reload stamp file (see ``reload_stamp_path``)."""
+    templates_dir = Path(current_app.config["CERTIFICATES_DIR"])
     return shared_registry(
-        current_app.extensions, current_app.config["COURSES_DIR"], stamp_path=reload_stamp_path()
+        current_app.extensions,
+        current_app.config["COURSES_DIR"],
+        stamp_path=reload_stamp_path(),
+        certificate_templates=lambda: template_names(templates_dir),
     )
 
 
@@ -71,14 +89,15 @@ def check_command(path: Path | None, update_lock_ids: bool) -> None:
             f"no course found in {target}: a course is a folder with a {COURSE_FILE}. "
             "Give COURSES_DIR (the folder of the course folders), a course folder or a file in one."
         )
-    findings = check_courses(target)
+    templates = certificate_template_names()
+    findings = check_courses(target, certificate_templates=templates)
     if findings:
         click.echo(format_findings(findings))
     errors = sum(1 for f in findings if f.is_error)
     click.echo(_summary(errors, len(findings) - errors, len(folders)))
     if update_lock_ids:
         for folder in folders:
-            result = update_lock(folder)
+            result = update_lock(folder, certificate_templates=templates)
             click.echo(f"{folder.name}: published-ids.txt {result.reason}")
     if errors:
         raise SystemExit(1)
@@ -95,8 +114,9 @@ def status_command(course_id: str | None) -> None:
         folders = [f for f in folders if f.name == course_id]
         if not folders:
             raise click.ClickException(f"no course folder {course_id!r} in {root}")
+    templates = certificate_template_names()
     for folder in folders:
-        build = build_course(folder)
+        build = build_course(folder, certificate_templates=templates)
         click.echo(f"{folder.name}")
         if build.course is None:
             click.echo("  cannot be loaded; run `flask courses check` to see why\n")

@@ -40,6 +40,9 @@ MESSAGES: dict[str, str] = {
     "meta-missing-language-text": N_(
         '"%(field)s" has no %(language)s text; the %(default)s text will be shown instead'
     ),
+    "certificate-template-unknown": N_(
+        'there is no certificate template "%(template)s"; the templates are: %(available)s'
+    ),
     "course-id-folder-mismatch": N_(
         'the course id "%(course_id)s" must be the same as its folder name "%(folder)s"'
     ),

@@ -24,7 +24,7 @@ import re
 import threading
 import time
 import unicodedata
-from collections.abc import Iterator, MutableMapping
+from collections.abc import Callable, Collection, Iterator, MutableMapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -55,6 +55,9 @@ MODULE_FILE_RE = re.compile(r"^(?P<stem>[a-z0-9][a-z0-9-]*)\.(?P<lang>[a-z]{2})\
 RELOAD_STAMP = "courses-reload.stamp"
 # Module pages live at /courses/<course>/<module>; these names are taken by other pages.
 RESERVED_MODULE_IDS = frozenset({"media"})
+# The names of the certificate templates a course may name (``certificate: {template: …}``), or
+# None when they are not known (then not checked). The app side reads them from CERTIFICATES_DIR.
+TemplateNames = Collection[str] | None
 
 log = logging.getLogger(__name__)
 
@@ -128,9 +131,11 @@ def build_course(
     *,
     media_url: MediaUrl = default_media_url,
     module_url: ModuleUrl = default_module_url,
+    certificate_templates: TemplateNames = None,
 ) -> CourseBuild:
     """Parse, render and check one course folder. Never raises for content problems: they are
-    findings. ``course`` is None when course.yml or a default-language module is unusable."""
+    findings. ``course`` is None when course.yml or a default-language module is unusable.
+    ``certificate_templates``: the template names that exist (None: not checked)."""
     course_dir = Path(course_dir)
     fingerprint = stat_fingerprint(course_dir)
     findings: list[Finding] = []
@@ -142,6 +147,16 @@ def build_course(
     check_utf8(raw_yml, yml, findings)
     meta, meta_findings = parse_course_meta(yml, decode_text(raw_yml), course_dir.name)
     findings.extend(meta_findings)
+    if certificate_templates is not None and meta.certificate_template not in certificate_templates:
+        findings.append(
+            error(
+                yml,
+                meta.line("certificate", "template"),
+                "certificate-template-unknown",
+                template=meta.certificate_template,
+                available=", ".join(sorted(certificate_templates)) or "-",
+            )
+        )
     if not meta.usable:
         return CourseBuild(course_dir, None, sorted(findings, key=sort_key), fingerprint)
 
@@ -557,6 +572,7 @@ def load_courses(
     *,
     media_url: MediaUrl = default_media_url,
     module_url: ModuleUrl = default_module_url,
+    certificate_templates: TemplateNames = None,
 ) -> CourseCatalog:
     """Build every course under ``courses_dir`` once (no last-good memory: see CourseRegistry)."""
     courses: dict[str, Course] = {}
@@ -564,7 +580,12 @@ def load_courses(
     refused: dict[str, Refusal] = {}
     now = time.time()
     for course_dir in course_dirs(Path(courses_dir)):
-        build = build_course(course_dir, media_url=media_url, module_url=module_url)
+        build = build_course(
+            course_dir,
+            media_url=media_url,
+            module_url=module_url,
+            certificate_templates=certificate_templates,
+        )
         findings[course_dir.name] = tuple(build.findings)
         if build.ok and build.course is not None:
             courses[build.course.id] = build.course
@@ -587,6 +608,9 @@ class CourseRegistry:
     Thread-safe. One registry per process; for several processes or servers, each one notices
     ``flask courses reload`` through the stamp file (``stamp_path``, normally
     ``instance/courses-reload.stamp``), whose mtime is checked on every ``get()``.
+
+    ``certificate_templates`` returns the certificate template names that exist (or None: not
+    checked); it is asked on every refresh, and a change rebuilds every course.
     """
 
     def __init__(
@@ -596,8 +620,10 @@ class CourseRegistry:
         stamp_path: str | Path | None = None,
         media_url: MediaUrl = default_media_url,
         module_url: ModuleUrl = default_module_url,
+        certificate_templates: Callable[[], TemplateNames] | None = None,
     ) -> None:
         self.courses_dir = Path(courses_dir)
+        self.certificate_templates = certificate_templates
         self.stamp_path = Path(stamp_path) if stamp_path else None
         self.media_url = media_url
         self.module_url = module_url
@@ -652,16 +678,21 @@ class CourseRegistry:
 
     def _refresh(self) -> CourseCatalog:
         seen: set[str] = set()
+        names = self.certificate_templates() if self.certificate_templates else None
+        templates = frozenset(names) if names is not None else None
         for course_dir in course_dirs(self.courses_dir):
             name = course_dir.name
             seen.add(name)
-            fingerprint = stat_fingerprint(course_dir)
+            fingerprint = (stat_fingerprint(course_dir), templates)
             entry = self._entries.get(name)
             if entry is not None and entry.fingerprint == fingerprint:
                 continue
             try:
                 build = build_course(
-                    course_dir, media_url=self.media_url, module_url=self.module_url
+                    course_dir,
+                    media_url=self.media_url,
+                    module_url=self.module_url,
+                    certificate_templates=templates,
                 )
             except Exception as exc:  # a bug or an unreadable file must not take others down
                 log.exception("course %s could not be built", name)
@@ -676,12 +707,12 @@ class CourseRegistry:
             previous = entry.live if entry is not None else None
             if build.ok:
                 self._entries[name] = _Entry(
-                    build.stat_fingerprint, build.course, tuple(build.findings), None
+                    (build.stat_fingerprint, templates), build.course, tuple(build.findings), None
                 )
             else:
                 refusal = Refusal(name, tuple(build.findings), time.time(), previous is not None)
                 self._entries[name] = _Entry(
-                    build.stat_fingerprint, previous, tuple(build.findings), refusal
+                    (build.stat_fingerprint, templates), previous, tuple(build.findings), refusal
                 )
         for gone in set(self._entries) - seen:
             del self._entries[gone]  # a deleted folder is no longer offered
@@ -698,10 +729,13 @@ def shared_registry(
     store: MutableMapping[str, object],
     courses_dir: str | Path,
     stamp_path: str | Path | None = None,
+    certificate_templates: Callable[[], TemplateNames] | None = None,
 ) -> CourseRegistry:
     """The registry kept in ``store`` (pass ``app.extensions``), created on first use."""
     registry = store.get("lasitava.courses")
     if not isinstance(registry, CourseRegistry) or registry.courses_dir != Path(courses_dir):
-        registry = CourseRegistry(courses_dir, stamp_path=stamp_path)
+        registry = CourseRegistry(
+            courses_dir, stamp_path=stamp_path, certificate_templates=certificate_templates
+        )
         store["lasitava.courses"] = registry
     return registry

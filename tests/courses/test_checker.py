@@ -311,3 +311,15 @@ def test_a_file_not_saved_as_utf8_is_an_error(courses_dir: Path, mini: Path):
     lt.write_bytes(lt.read_text(encoding="utf-8").encode("cp1257"))
     got = keyed(check_courses(courses_dir), courses_dir)
     assert ("mini-course/01-introduction.lt.md", 3, "error", "not-utf8") in got  # "Įvadas"
+
+
+def test_certificate_template_must_exist_when_the_templates_are_known(courses_dir, mini):
+    edit(mini / "course.yml", "certificate: {template: default}", "certificate:\n  template: fancy")
+    assert not has_errors(check_courses(courses_dir))  # templates unknown: not checked
+    findings = check_courses(courses_dir, certificate_templates={"default", "compact"})
+    (finding,) = [f for f in findings if f.is_error]
+    assert (finding.line, finding.code) == (16, "certificate-template-unknown")
+    assert finding.message == (
+        'there is no certificate template "fancy"; the templates are: compact, default'
+    )
+    assert not has_errors(check_courses(courses_dir, certificate_templates={"fancy"}))

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
 
 from app import create_app
+from app.config import PROJECT_ROOT
 from app.courses.cli import courses_cli, current_catalog, current_registry
 from tests.conftest import base_config
 
@@ -101,3 +103,31 @@ def test_check_of_a_folder_without_any_course_fails_clearly(cli_app, tmp_path: P
     assert "no course found in" in result.output
     cli_app.config["COURSES_DIR"] = str(empty)
     assert run(cli_app, "check").exit_code == 1
+
+
+def test_a_certificate_template_that_does_not_exist_is_an_error(cli_app, mini: Path, tmp_path):
+    templates = tmp_path / "certificates"
+    shutil.copytree(PROJECT_ROOT / "certificates" / "default", templates / "plain")
+    (templates / "half-made").mkdir()  # no certificate.html/template.yml: not a template
+    cli_app.config["CERTIFICATES_DIR"] = str(templates)
+    result = run(cli_app, "check")
+    assert result.exit_code == 1
+    assert (
+        'course.yml:15: error: there is no certificate template "default"; the templates are: plain'
+    ) in result.output
+    # The app refuses the course too (it was never good: nothing is shown).
+    with cli_app.app_context():
+        catalog = current_catalog()
+        assert catalog.get("mini-course") is None
+        (refused,) = catalog.refused["mini-course"].errors
+        assert refused.code == "certificate-template-unknown"
+    yml = mini / "course.yml"
+    yml.write_text(
+        yml.read_text(encoding="utf-8").replace(
+            "certificate: {template: default}", "certificate:\n  template: plain"
+        ),
+        encoding="utf-8",
+    )
+    assert run(cli_app, "check").exit_code == 0
+    with cli_app.app_context():
+        assert current_registry().reload().get("mini-course").certificate_template == "plain"

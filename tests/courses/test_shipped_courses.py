@@ -1,11 +1,12 @@
-"""The courses shipped in PROJECT_ROOT/courses pass the checker without a single finding."""
+"""The courses shipped in PROJECT_ROOT/courses pass the checker without a single finding, with
+the certificate templates of PROJECT_ROOT/certificates (as ``flask courses check`` sees them)."""
 
 from __future__ import annotations
 
 from app import create_app
 from app.config import PROJECT_ROOT
 from app.courses.checker import check_courses, course_folders, format_findings
-from app.courses.cli import courses_cli
+from app.courses.cli import courses_cli, template_names
 from tests.conftest import base_config
 
 COURSES = PROJECT_ROOT / "courses"
@@ -13,7 +14,9 @@ COURSES = PROJECT_ROOT / "courses"
 
 def test_shipped_courses_have_no_errors_and_no_warnings():
     assert len(course_folders(COURSES)) >= 3
-    findings = check_courses(COURSES)
+    templates = template_names(PROJECT_ROOT / "certificates")
+    assert templates and "default" in templates
+    findings = check_courses(COURSES, certificate_templates=templates)
     assert findings == [], "\n" + format_findings(findings, relative_to=PROJECT_ROOT)
 
 
