@@ -43,9 +43,20 @@ def create_app(overrides: dict | None = None) -> Flask:
     _register_models()
     _register_blueprints(app)
     _register_cli(app)
+    app.before_request(_reject_nul_characters)
     app.after_request(_security_headers)
     app.add_url_rule("/healthz", "healthz", _healthz)
     return app
+
+
+def _reject_nul_characters():
+    """A NUL character is never legitimate input (and PostgreSQL refuses to store one): answer
+    400 before any form or query sees it, so nothing is half-done."""
+    from flask import abort, request
+
+    fields = [*request.args.items(multi=True), *request.form.items(multi=True)]
+    if "\x00" in request.path or any("\x00" in k or "\x00" in v for k, v in fields):
+        abort(400)
 
 
 def _healthz():

@@ -17,6 +17,10 @@ from app.db import utcnow
 log = logging.getLogger(__name__)
 
 
+class MailError(RuntimeError):
+    """The mail server could not be reached or refused the message (already logged)."""
+
+
 def send_mail(to: str, subject: str, body: str) -> Path | None:
     """Send a plain-text message; returns the .eml path when written to the outbox."""
     config = current_app.config
@@ -27,12 +31,16 @@ def send_mail(to: str, subject: str, body: str) -> Path | None:
     message["Message-ID"] = make_msgid(domain="lasitava.local")
     message.set_content(body)
     if config.get("MAIL_SERVER"):
-        with smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=20) as smtp:
-            if config.get("MAIL_USE_TLS"):
-                smtp.starttls()
-            if config.get("MAIL_USERNAME"):
-                smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
-            smtp.send_message(message)
+        try:
+            with smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=20) as smtp:
+                if config.get("MAIL_USE_TLS"):
+                    smtp.starttls()
+                if config.get("MAIL_USERNAME"):
+                    smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
+                smtp.send_message(message)
+        except (smtplib.SMTPException, OSError) as error:
+            log.exception("could not send mail to %s: %s", to, subject)
+            raise MailError(str(error)) from error
         log.info("mail sent to %s: %s", to, subject)
         return None
     outbox = Path(config["MAIL_OUTBOX_DIR"])

@@ -21,6 +21,7 @@ from app.accounts.forms import ForgotPasswordForm, LoginForm, ProfileForm, SetPa
 from app.accounts.models import User
 from app.extensions import db, limiter, login_manager
 from app.i18n import _, _l
+from app.mail import MailError
 
 bp = Blueprint("accounts", __name__, template_folder="templates")
 
@@ -102,7 +103,10 @@ def forgot_password():
             return render_template("accounts/forgot_password.html", form=form), 400
         user = services.find_user_by_email(form.email.data)
         if user is not None and user.is_active:
-            services.send_reset_link(user)
+            try:
+                services.send_reset_link(user)
+            except MailError:
+                pass  # logged; the page must not tell a known address from an unknown one
         # Whether or not the address is known, the answer is the same.
         return render_template("accounts/link_sent.html", email=form.email.data.strip())
     return render_template("accounts/forgot_password.html", form=form)

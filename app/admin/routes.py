@@ -24,6 +24,7 @@ from app.admin.forms import (
 from app.extensions import db
 from app.forms import select_choices
 from app.i18n import _
+from app.mail import MailError
 
 bp = Blueprint("admin", __name__, url_prefix="/admin", template_folder="templates")
 # The learner's own data-protection page lives outside /admin.
@@ -80,6 +81,13 @@ def _get_user(user_id: int) -> User:
     return db.get_or_404(User, user_id)
 
 
+def _mail_down_message() -> str:
+    return _(
+        "The invitation e-mail could not be sent: the mail server did not answer. Nothing was "
+        "saved; please try again later."
+    )
+
+
 @bp.get("/")
 @admin_required
 def index():
@@ -128,6 +136,9 @@ def invite():
                 )
             except AccountError as error:
                 form.email.errors.append(str(error))
+            except MailError:
+                db.session.rollback()
+                form.email.errors.append(_mail_down_message())
             else:
                 db.session.commit()
                 flash(_("The invitation has been sent to %(email)s.", email=user.email), "success")
@@ -232,7 +243,12 @@ def resend(user_id: int):
     target = _get_user(user_id)
     if not ConfirmForm().validate_on_submit() or not target.active:
         abort(400)
-    services.resend_invitation(target, actor=current_user)
+    try:
+        services.resend_invitation(target, actor=current_user)
+    except MailError:
+        db.session.rollback()
+        flash(_mail_down_message(), "error")
+        return redirect(url_for("admin.user", user_id=target.id))
     db.session.commit()
     flash(_("A new invitation has been sent to %(email)s.", email=target.email), "success")
     return redirect(url_for("admin.user", user_id=target.id))

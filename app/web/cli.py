@@ -12,6 +12,7 @@ from app.accounts.services import AccountError, NewUser, create_user, send_invit
 from app.db import schema_problem
 from app.extensions import db
 from app.i18n import force_locale
+from app.mail import MailError
 
 demo_cli = AppGroup("demo", help="Demo data.")
 users_cli = AppGroup("users", help="User accounts.")
@@ -109,5 +110,10 @@ def _invite(email, name, library_code, role, scope_code, language) -> None:
     except AccountError as error:
         db.session.rollback()
         raise click.ClickException(str(error)) from error
+    except MailError as error:
+        db.session.rollback()
+        raise click.ClickException(
+            f"The invitation could not be sent ({error}); nothing was saved."
+        ) from error
     db.session.commit()
     click.echo(f"Invitation sent to {user.email}.")
