@@ -281,6 +281,20 @@ def _qr_code(url: str) -> Callable[[str], Markup]:
     return qr_code
 
 
+def _split_verify_url(url: str, code: str) -> tuple[str, str]:
+    """The verification URL as (everything before the code, the code and what follows).
+
+    Templates print the second part unbroken (``white-space: nowrap``) after a line-break
+    opportunity, so a URL too long for its line wraps before the code, never inside it at
+    one of its hyphens (a code split over two lines is easily mistyped). Without the code in
+    the URL, the whole URL is the first part.
+    """
+    index = url.rfind(code) if code else -1
+    if index <= 0:
+        return url, ""
+    return url[:index], url[index:]
+
+
 def _context(snapshot: CertificateSnapshot) -> dict[str, object]:
     """Plain, pre-formatted values for the template, formatted for its language."""
     locale = FORMAT_LOCALES[snapshot.language]
@@ -293,6 +307,7 @@ def _context(snapshot: CertificateSnapshot) -> dict[str, object]:
         "serial": snapshot.serial,
         "verification_code": snapshot.verification_code,
         "verify_url": snapshot.verify_url,
+        "verify_url_parts": _split_verify_url(snapshot.verify_url, snapshot.verification_code),
         "learner_name": snapshot.learner_name,
         "learner_name_class": _length_class(snapshot.learner_name, 32, 56),
         "course_id": snapshot.course_id,

@@ -23,6 +23,7 @@ from pypdf import PdfReader
 from weasyprint.formatting_structure import boxes
 from weasyprint.layout.absolute import AbsolutePlaceholder
 
+from app.certificates.codes import new_verification_code, normalise_code
 from app.certificates.fonts import MissingFontError, check_fonts
 from app.certificates.pdf import (
     CertificateRenderError,
@@ -40,7 +41,9 @@ TEMPLATES = ROOT / "certificates"
 
 LV_NAME = "Ģirts Ķēniņš-Žūriņa"
 LT_NAME = "Čėsnaitė-Šųrienė"
-VERIFY_URL = "https://lasitava.example/verify/K7QX-9MZ2-PLW4"
+#: A verification code of the real length (codes.CODE_LENGTH: five groups of four).
+CODE = "K7QX-9MZ2-PRW4-R8TD-HN3C"
+VERIFY_URL = f"https://lasitava.example/verify/{CODE}"
 
 # Every fixed string of the certificate templates with its Latvian and Lithuanian text
 # (the same list goes into the platform catalogues through scripts/i18n.py).
@@ -92,7 +95,7 @@ NAMES = {"lv": LV_NAME, "lt": LT_NAME, "en": LV_NAME}
 def make_snapshot(**overrides) -> CertificateSnapshot:
     values = {
         "serial": "LAS-2026-000123",
-        "verification_code": "K7QX-9MZ2-PLW4",
+        "verification_code": CODE,
         "verify_url": VERIFY_URL,
         "learner_name": LV_NAME,
         "course_id": "accessible-services",
@@ -205,14 +208,15 @@ def test_certificate_prints_every_detail(pdfs):
     text = words(page_text(pdfs["en"]))
     for expected in (
         "Certificate number: LAS-2026-000123",
-        "Verification code: K7QX-9MZ2-PLW4",
-        VERIFY_URL,
+        f"Verification code: {CODE}",
         "Pieejami bibliotēkas pakalpojumi senioriem",
         "Latvijas Nacionālā bibliotēka",
         "Lasītava",
         "Course code accessible-services, version 3",
     ):
         assert expected in text
+    # The URL may wrap, just before the code (see the test below).
+    assert VERIFY_URL in "".join(text.split())
 
 
 def test_score_is_left_out_when_the_course_has_no_quiz(no_catalogues):
@@ -335,7 +339,44 @@ def test_qr_code_on_the_page_scans_to_the_verification_url(no_catalogues, tmp_pa
     assert decode_qr(pdf_bytes, tmp_path) == [url]
 
 
+def test_the_snapshot_code_has_the_real_length():
+    assert normalise_code(CODE) == CODE
+    assert len(CODE) == len(new_verification_code())
+
+
 # --- templates and layout -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("template", ["default", "compact"])
+@pytest.mark.parametrize("lang", ["lv", "lt", "en"])
+@pytest.mark.parametrize(
+    "base",
+    [
+        "https://lasitava.example",
+        # Too long for one line in the default template: the URL must wrap, but not in the code.
+        "https://macibas.latvijas-un-lietuvas-biblioteku-tikls.example.lv/lasitava",
+    ],
+)
+def test_the_verification_code_is_never_broken_across_lines(catalogues, template, lang, base):
+    url = f"{base}/verify/{CODE}"
+    pdf_bytes = render_certificate_pdf(
+        make_snapshot(template=template, language=lang, verify_url=url),
+        templates_dir=TEMPLATES,
+        translations_dir=catalogues,
+    )
+    lines = [line.strip() for line in page_text(pdf_bytes).splitlines()]
+    # Printed twice, whole each time: in the URL and after "Verification code:".
+    assert len([line for line in lines if CODE in line]) == 2, lines
+    for group in CODE.split("-"):
+        for line in lines:
+            if group in line:
+                assert CODE in line, (group, line)
+    # The URL reads back whole; when it wraps, the line before the code ends with /verify/.
+    assert url in "".join(lines)
+    assert any(
+        line.endswith(f"/verify/{CODE}") or (line == CODE and lines[i - 1].endswith("/verify/"))
+        for i, line in enumerate(lines)
+    ), lines
 
 
 def test_templates_describe_themselves():
