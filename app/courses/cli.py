@@ -106,8 +106,8 @@ def check_command(path: Path | None, update_lock_ids: bool) -> None:
 @courses_cli.command("status")
 @click.argument("course_id", required=False)
 def status_command(course_id: str | None) -> None:
-    """Translation status: module × language (ok, missing, outdated); the default language's
-    column shows the content hash to copy into a translation's source_hash."""
+    """Translation status: module × language (ok, missing, outdated, untracked); the default
+    language's column shows the content hash to copy into a translation's source_hash."""
     root = Path(current_app.config["COURSES_DIR"])
     folders = course_folders(root)
     if course_id:
@@ -125,9 +125,8 @@ def status_command(course_id: str | None) -> None:
         for line in format_status(table).splitlines():
             click.echo(f"  {line}")
         note = "" if build.ok else "  (has errors: not shown to learners; see `courses check`)"
-        click.echo(
-            f"  missing: {table.count('missing')}, outdated: {table.count('outdated')}{note}\n"
-        )
+        counts = ", ".join(f"{s}: {table.count(s)}" for s in ("missing", "outdated", "untracked"))
+        click.echo(f"  {counts}{note}\n")
 
 
 @courses_cli.command("reload")

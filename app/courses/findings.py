@@ -71,6 +71,11 @@ MESSAGES: dict[str, str] = {
         "this translation was made from an older version of %(source)s "
         "(source_hash %(recorded)s, current %(current)s)"
     ),
+    "translation-untracked": N_(
+        "this translation does not record what it was made from, so it can never be reported "
+        "as outdated; once it matches the current %(source)s, add this line to the front matter: "
+        "translation: {source: %(language)s, source_hash: %(hash)s}"
+    ),
     "translation-source-unknown": N_(
         'translation.source "%(language)s" is not one of the course languages'
     ),

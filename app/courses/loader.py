@@ -305,12 +305,15 @@ def _check_module(
 def _check_translations_outdated(
     meta: CourseMeta, parsed: dict[tuple[str, str], ParsedModule], findings: list[Finding]
 ) -> None:
-    for (stem, _lang), pm in parsed.items():
+    for (stem, lang), pm in parsed.items():
         translation = pm.front.get("translation")
         if not isinstance(translation, dict):
-            continue
+            translation = {}
         source = translation.get("source")
         recorded = str(translation.get("source_hash") or "").strip().lower()
+        if lang != meta.default_language and (not source or not recorded or source == lang):
+            _untracked(meta, stem, pm, source, parsed, findings)
+            continue
         if source is None:
             continue
         if source not in meta.languages:
@@ -337,6 +340,32 @@ def _check_translations_outdated(
                     current=source_file.content_hash[:12],
                 )
             )
+
+
+def _untracked(
+    meta: CourseMeta,
+    stem: str,
+    pm: ParsedModule,
+    source: object,
+    parsed: dict[tuple[str, str], ParsedModule],
+    findings: list[Finding],
+) -> None:
+    """A translation that does not say what it was made from: suggest the line to add."""
+    if not isinstance(source, str) or source not in meta.languages or source == pm.lang:
+        source = meta.default_language
+    source_file = parsed.get((stem, source))
+    if source_file is None or not pm.usable:
+        return
+    findings.append(
+        warning(
+            pm.path,
+            pm.line("translation"),
+            "translation-untracked",
+            source=source_file.path.name,
+            language=source,
+            hash=source_file.content_hash[:12],
+        )
+    )
 
 
 def hash_matches(current: str, recorded: str | None) -> bool:

@@ -1,8 +1,9 @@
-"""Translation status of a course: module × language → present, missing or outdated.
+"""Translation status of a course: module × language → present, missing, outdated or untracked.
 
 A translation is outdated when its front matter says ``translation: {source: lv, source_hash: …}``
-and that hash is not (a prefix of) the current content hash of the source-language file.
-A translation without ``translation:`` is counted as present: nothing says what it was made from.
+and that hash is not (a prefix of) the current content hash of the source-language file. A
+translation without ``translation:`` (or without its ``source_hash``) is untracked: nothing says
+what it was made from, so it could never be reported as outdated (the checker warns about it).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from typing import Literal
 from app.courses.loader import hash_matches
 from app.courses.model import Course, Module
 
-State = Literal["present", "missing", "outdated"]
+State = Literal["present", "missing", "outdated", "untracked"]
 
 
 @dataclass(frozen=True)
@@ -53,7 +54,11 @@ def module_status(module: Module, languages: tuple[str, ...]) -> StatusRow:
             continue
         state: State = "present"
         source_hash = None
-        if variant.source_lang and variant.source_hash and variant.source_lang != lang:
+        if lang != module.default_language and not (
+            variant.source_lang and variant.source_hash and variant.source_lang != lang
+        ):
+            state = "untracked"
+        elif variant.source_lang and variant.source_hash and variant.source_lang != lang:
             source = module.variants.get(variant.source_lang)
             if source is not None:
                 source_hash = source.content_hash
@@ -80,7 +85,7 @@ def status(course: Course) -> StatusTable:
     )
 
 
-SYMBOLS = {"present": "ok", "missing": "missing", "outdated": "outdated"}
+SYMBOLS = {"present": "ok", "missing": "missing", "outdated": "outdated", "untracked": "untracked"}
 
 
 def format_status(table: StatusTable) -> str:

@@ -6,6 +6,8 @@ from pathlib import Path
 
 from app.courses.checker import check_courses, format_findings, update_lock
 from app.courses.findings import EXPECTED, MESSAGES, has_errors
+from app.courses.loader import build_course
+from app.courses.status import status
 from tests.courses.conftest import MINI, dedent, keyed
 
 
@@ -323,3 +325,23 @@ def test_certificate_template_must_exist_when_the_templates_are_known(courses_di
         'there is no certificate template "fancy"; the templates are: compact, default'
     )
     assert not has_errors(check_courses(courses_dir, certificate_templates={"fancy"}))
+
+
+def test_a_translation_without_translation_front_matter_is_untracked(courses_dir, mini: Path):
+    lt = mini / "01-introduction.lt.md"
+    edit(lt, "translation: {source: lv, source_hash: 49a7fe733228}\n", "")
+    build = build_course(mini)
+    (finding,) = [f for f in build.findings if f.code == "translation-untracked"]
+    assert (Path(finding.path).name, finding.line, finding.severity) == (lt.name, 1, "warning")
+    lv_hash = build.course.module("introduction").variants["lv"].content_hash[:12]
+    assert finding.message.endswith(
+        f"add this line to the front matter: translation: {{source: lv, source_hash: {lv_hash}}}"
+    )
+    assert status(build.course).rows[0].cells["lt"].state == "untracked"
+    # A source without its hash says no more.
+    edit(lt, "minutes: 10\n", "minutes: 10\ntranslation: {source: lv}\n")
+    build = build_course(mini)
+    assert [f.line for f in build.findings if f.code == "translation-untracked"] == [5]
+    assert status(build.course).rows[0].cells["lt"].state == "untracked"
+    # The default-language file is never untracked.
+    assert status(build.course).rows[0].cells["lv"].state == "present"

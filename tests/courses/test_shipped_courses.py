@@ -3,10 +3,16 @@ the certificate templates of PROJECT_ROOT/certificates (as ``flask courses check
 
 from __future__ import annotations
 
+import shutil
+
+import pytest
+
 from app import create_app
 from app.config import PROJECT_ROOT
 from app.courses.checker import check_courses, course_folders, format_findings
 from app.courses.cli import courses_cli, template_names
+from app.courses.loader import build_course
+from app.courses.status import status
 from tests.conftest import base_config
 
 COURSES = PROJECT_ROOT / "courses"
@@ -26,3 +32,16 @@ def test_flask_courses_check_accepts_the_shipped_courses(tmp_path):
     result = create_app(config).test_cli_runner().invoke(courses_cli, ["check"])
     assert result.exit_code == 0, result.output
     assert result.output.strip().splitlines()[-1].startswith("0 error(s), 0 warning(s) in ")
+
+
+@pytest.mark.parametrize(
+    "course_id", ["sensory-reading-room", "inclusive-service", "accessible-formats"]
+)
+def test_every_shipped_translation_becomes_outdated_when_its_source_changes(tmp_path, course_id):
+    shutil.copytree(COURSES / course_id, tmp_path / course_id)
+    before = status(build_course(tmp_path / course_id).course)
+    assert before.count("untracked") == before.count("outdated") == 0
+    for lv in (tmp_path / course_id).glob("*.lv.md"):
+        lv.write_text(lv.read_text(encoding="utf-8") + "\nJauns teikums.\n", encoding="utf-8")
+    table = status(build_course(tmp_path / course_id).course)
+    assert table.count("outdated") == len(table.rows) * (len(table.languages) - 1)

@@ -362,7 +362,7 @@ def test_overview_lists_every_folder_with_version_state_and_checker_summary(
     # Titles in the trainer's language, ids, versions, published / draft.
     assert (
         "Sensorā telpa Identifikators sensory-room Versija 3 Publicēšana Publicēts "
-        "Kas to redz Izglītojamie redz šo kursu. Pārbaude 4 brīdinājumi"
+        "Kas to redz Izglītojamie redz šo kursu. Pārbaude 5 brīdinājumi"
     ) in text
     assert (
         "Melnraksta kurss par pasakām Identifikators draft-course Versija 1 Publicēšana "
@@ -425,6 +425,12 @@ def test_findings_are_translated_with_path_and_line(client, courses, people, log
         "broken-course/course.yml:8: brīdinājums: trūkst 01-intro.en.md; izglītojamie, kas lasa "
         "valodā „en”, redzēs tekstu valodā „lv” ar paziņojumu"
     ) in lv
+    assert (
+        "broken-course/02-quiz.lt.md:1: brīdinājums: šajā tulkojumā nav norādīts, no kā tas "
+        "tulkots, tāpēc to nekad nevar atzīmēt kā novecojušu; kad tas atbilst pašreizējam failam "
+        "02-quiz.lv.md, pievienojiet galvenei (front matter) šo rindu: "
+        "translation: {source: lv, source_hash: "
+    ) in lv
     assert "Pārbaudes rīks atrada 2 kļūdas" in lv
     # Grouped by file: one heading per file, in the checker's order, each with its own lines.
     body = response.get_data(as_text=True)
@@ -433,6 +439,7 @@ def test_findings_are_translated_with_path_and_line(client, courses, people, log
     assert files == [
         "broken-course/01-intro.lt.md",
         "broken-course/01-intro.lv.md",
+        "broken-course/02-quiz.lt.md",
         "broken-course/course.yml",
     ]
     for file, section in zip(files, sections, strict=True):
@@ -450,6 +457,37 @@ def test_findings_are_translated_with_path_and_line(client, courses, people, log
         "broken-course/course.yml:8: įspėjimas: trūksta 01-intro.en.md; besimokantieji, "
         "skaitantys kalba „en“, matys tekstą kalba „lv“ su pranešimu"
     ) in lt
+    assert (
+        "broken-course/02-quiz.lt.md:1: įspėjimas: šiame vertime nenurodyta, iš ko jis "
+        "išverstas, todėl jis niekada negali būti pažymėtas kaip pasenęs"
+    ) in lt
+
+
+def test_a_quiz_shown_as_text_is_a_translated_error(client, courses, people, login_as):
+    folder = make_course(courses, course_id="broken-course")
+    write(
+        folder / "01-intro.lv.md",
+        BROKEN_QUIZ_LV.replace("::: quiz {#two-right}", "  ::: quiz {#two-right}").replace(
+            "Teksts ar kļūdu testā.", "Atbilde: [[42]]"
+        ),
+    )
+    login_as(people["trainer"])
+    lv = main_text(client.get("/trainer/broken-course"))
+    assert (
+        "broken-course/01-intro.lv.md:8: kļūda: „[[42]]” izskatās pēc jautājuma atbildes, bet "
+        "neatrodas ::: quiz blokā, tāpēc izglītojamie to redzētu kā parastu tekstu"
+    ) in lv
+    assert (
+        "broken-course/01-intro.lv.md:10: kļūda: ::: quiz jāraksta pašā rindas sākumā, bez "
+        "atstarpēm pirms tā"
+    ) in lv
+    client.post("/logout")
+    login_as(people["trainer_lt"])
+    lt = main_text(client.get("/trainer/broken-course"))
+    assert (
+        "broken-course/01-intro.lv.md:10: klaida: ::: quiz turi būti rašomas pačioje eilutės "
+        "pradžioje, be tarpų prieš jį"
+    ) in lt
 
 
 def test_a_course_that_never_had_a_good_version_is_refused_and_hidden(
@@ -462,7 +500,7 @@ def test_a_course_that_never_had_a_good_version_is_refused_and_hidden(
     # Named from its course.yml; nobody can open it; the errors are listed.
     assert (
         "Sensorā telpa Identifikators broken-course Versija 1 Publicēšana Publicēts Kas to redz "
-        "To nevar atvērt neviens: tajā vienmēr ir bijušas kļūdas. Pārbaude 2 kļūdas 4 brīdinājumi "
+        "To nevar atvērt neviens: tajā vienmēr ir bijušas kļūdas. Pārbaude 2 kļūdas 5 brīdinājumi "
         "Jaunās datnes noraidītas"
     ) in text
     assert re.search(
@@ -528,7 +566,9 @@ def test_refused_new_files_keep_the_last_good_version_live(
 # Translation status table
 
 
-def test_status_table_shows_present_missing_and_outdated(client, courses, people, login_as):
+def test_status_table_shows_present_missing_outdated_and_untracked(
+    client, courses, people, login_as
+):
     make_course(courses)
     login_as(people["trainer"])
     response = client.get("/trainer/sensory-room")
@@ -542,9 +582,10 @@ def test_status_table_shows_present_missing_and_outdated(client, courses, people
     assert intro[1][2].startswith("✓ Ir")
     assert intro[2][2].startswith("! Novecojis")
     assert intro[3][2].startswith("✗ Trūkst (rāda pamatvalodas tekstu)")
-    assert quiz[2][2].startswith("✓ Ir") and quiz[3][2].startswith("✗ Trūkst")
+    # 02-quiz.lt.md has no translation: {source, source_hash}, so it could never be outdated.
+    assert quiz[2][2].startswith("? Avots nav norādīts") and quiz[3][2].startswith("✗ Trūkst")
     text = main_text(response)
-    assert "Trūkst 2 tulkojumu. 1 tulkojums ir novecojis." in text
+    assert "Trūkst 2 tulkojumu. 1 tulkojums ir novecojis. 1 tulkojums nenorāda avotu." in text
 
 
 # ------------------------------------------------------------------------------------------
