@@ -19,10 +19,16 @@ certificates_cli = AppGroup("certificates", help="Certificate rendering and issu
 
 @certificates_cli.command("warm-up")
 def warm_up_command() -> None:
-    """Check the certificate fonts and render one sample per template (fills the font cache,
-    so the first learner to complete a course does not wait). Run it after installing fonts
-    and at every deployment."""
+    """Check that every course's certificate template exists, check the certificate fonts and
+    render one sample per template (fills the font cache, so the first learner to complete a
+    course does not wait). Run it after installing fonts and at every deployment; exits 1
+    when a course names a template that CERTIFICATES_DIR does not have."""
     started = time.perf_counter()
+    problems = services.template_problems()
+    if problems:
+        for problem in problems:
+            click.echo(f"Error: {problem}", err=True)
+        raise SystemExit(1)
     warm_up(
         templates_dir=Path(current_app.config["CERTIFICATES_DIR"]),
         translations_dir=Path(current_app.config["TRANSLATIONS_DIR"]),

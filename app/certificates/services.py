@@ -27,7 +27,9 @@ certificate": revocation is never undone by the retry.
 - issuer: ``CERTIFICATE_ISSUERS[<country code of the learner's library>]`` (the methodical
   centre of the learner's country, e.g. ``{"LV": "…", "LT": "…"}`` or the string
   ``"LV=…;LT=…"``), else ``CERTIFICATE_ISSUER`` (default: "Lasītava").
-- template: the course's ``certificate: {template: …}``.
+- template: the course's ``certificate: {template: …}``. It must be a template in
+  CERTIFICATES_DIR: issuing checks that before rendering (``UnknownTemplate``, a render error:
+  the certificate stays pending), and ``flask certificates warm-up`` checks every course.
 
 Only published courses get certificates (a trainer finishing a draft course gets none).
 
@@ -63,7 +65,10 @@ from app.certificates import codes
 from app.certificates.models import Certificate
 from app.certificates.pdf import (
     LANGUAGES,
+    CertificateRenderError,
     CertificateSnapshot,
+    available_templates,
+    load_template,
     render_certificate_pdf,
 )
 from app.courses.model import Course
@@ -101,6 +106,11 @@ class CourseUnavailable(CertificateError):
 
 class AlreadyRevoked(CertificateError):
     pass
+
+
+class UnknownTemplate(CertificateRenderError):
+    """A course names a certificate template that is not in CERTIFICATES_DIR (a deployment
+    mistake: ``flask certificates warm-up`` reports it; issuing fails before rendering)."""
 
 
 class AlreadyReplaced(CertificateError):
@@ -164,6 +174,53 @@ def _paths() -> tuple[Path, Path]:
         Path(current_app.config["CERTIFICATES_DIR"]),
         Path(current_app.config["TRANSLATIONS_DIR"]),
     )
+
+
+def template_names() -> list[str]:
+    """The usable certificate templates in CERTIFICATES_DIR, by name."""
+    templates_dir, _translations = _paths()
+    if not templates_dir.is_dir():
+        return []
+    return sorted(template.slug for template in available_templates(templates_dir))
+
+
+#: The course checker's finding for ``certificate: {template: …}`` naming no existing template.
+_TEMPLATE_FINDING = "certificate-template-unknown"
+
+
+def _missing_template(course_id: str, name: str) -> str:
+    templates_dir, _translations = _paths()
+    available = ", ".join(template_names()) or "none"
+    return (
+        f"course {course_id!r} names the certificate template {name!r}, which is not in "
+        f"CERTIFICATES_DIR ({templates_dir}; available: {available})"
+    )
+
+
+def template_problem(course: Course) -> str | None:
+    """Why ``course``'s certificate template cannot be used, or None when it can."""
+    name = course.certificate_template or "default"
+    try:
+        load_template(_paths()[0], name)
+    except CertificateRenderError:
+        return _missing_template(course.id, name)
+    return None
+
+
+def template_problems() -> list[str]:
+    """Every course that names a certificate template CERTIFICATES_DIR does not have: the loaded
+    courses (drafts included), and the courses the course checker refused for that reason."""
+    from app.learning.content import catalog
+
+    courses = catalog()
+    problems = [problem for course in courses if (problem := template_problem(course))]
+    for refusal in courses.refused.values():
+        problems.extend(
+            _missing_template(refusal.course_id, str(finding.params.get("template")))
+            for finding in refusal.findings
+            if finding.code == _TEMPLATE_FINDING
+        )
+    return problems
 
 
 # --- facts -----------------------------------------------------------------------------------
@@ -389,8 +446,9 @@ def issue_for_completion(
     """Issue the certificate for a completed course version, unless one exists already.
 
     Returns the certificate (new or existing), or None when none is due (course gone or a
-    draft, enrolment not complete). Raises the renderer's errors; use ``issue_safely`` where
-    a failure must not spoil the surrounding transaction.
+    draft, enrolment not complete). Raises ``UnknownTemplate`` (before rendering) and the
+    renderer's errors; use ``issue_safely`` where a failure must not spoil the surrounding
+    transaction.
     """
     existing = db.session.scalar(
         select(Certificate)
@@ -414,6 +472,9 @@ def issue_for_completion(
         return None
     if enrolment is None or enrolment.completed_at is None:
         return None
+    problem = template_problem(course)
+    if problem is not None:
+        raise UnknownTemplate(problem)
     previous = db.session.scalar(
         select(Certificate)
         .where(

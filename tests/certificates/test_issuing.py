@@ -320,3 +320,67 @@ def test_the_issue_pending_command_issues_what_is_missing(
     [cert] = certificates(app)
     assert f"{cert.serial}  {COURSE_ID}  user {user_id}" in result.output
     assert "1 certificate(s) issued" in result.output
+
+
+def _name_template(courses_dir, template: str) -> None:
+    course_file = courses_dir / COURSE_ID / "course.yml"
+    text = course_file.read_text(encoding="utf-8")
+    assert "certificate: {template: default}" in text
+    course_file.write_text(
+        text.replace("certificate: {template: default}", f"certificate: {{template: {template}}}"),
+        encoding="utf-8",
+    )
+
+
+def _name_template_back(courses_dir, template: str) -> None:
+    course_file = courses_dir / COURSE_ID / "course.yml"
+    text = course_file.read_text(encoding="utf-8")
+    course_file.write_text(
+        text.replace(f"certificate: {{template: {template}}}", "certificate: {template: default}"),
+        encoding="utf-8",
+    )
+
+
+def test_warm_up_refuses_a_course_that_names_a_missing_template(
+    app, courses_dir, runner, monkeypatch, tmp_path
+):
+    result = runner.invoke(args=["certificates", "warm-up"])
+    assert result.exit_code == 0, result.output
+
+    # The course checker refuses the course; warm-up (run at deployment) says why and fails.
+    _name_template(courses_dir, "fancy")
+    result = runner.invoke(args=["certificates", "warm-up"])
+    assert result.exit_code == 1
+    assert f"course {COURSE_ID!r} names the certificate template 'fancy'" in result.output
+    assert "available: compact, default" in result.output
+    assert "certificate fonts and templates ready" not in result.output
+
+    # A CERTIFICATES_DIR that does not exist: every course's template is missing.
+    _name_template_back(courses_dir, "fancy")
+    monkeypatch.setitem(app.config, "CERTIFICATES_DIR", str(tmp_path / "no-such-folder"))
+    result = runner.invoke(args=["certificates", "warm-up"])
+    assert result.exit_code == 1
+    assert f"course {COURSE_ID!r} names the certificate template 'default'" in result.output
+    assert "available: none" in result.output
+
+
+def test_a_missing_template_fails_before_rendering_and_keeps_the_completion(
+    app, factory, courses_dir, monkeypatch, caplog, tmp_path
+):
+    # The course loads (without the templates folder the checker cannot check the name)...
+    monkeypatch.setitem(app.config, "CERTIFICATES_DIR", str(tmp_path / "no-such-folder"))
+    rendered = []
+    real_render = services.render_pdf
+    monkeypatch.setattr(
+        services, "render_pdf", lambda *a, **k: rendered.append(a) or real_render(*a, **k)
+    )
+    user_id = factory.user()
+    complete_course(app, user_id)
+
+    # ...and issuing stops before rendering, names the problem and keeps the completion.
+    assert certificates(app) == []
+    assert rendered == []
+    with app.app_context():
+        assert db.session.scalar(db.select(Enrolment)).completed_at is not None
+    assert f"course {COURSE_ID!r} names the certificate template 'default'" in caplog.text
+    assert "will be retried" in caplog.text
