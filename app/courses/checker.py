@@ -92,7 +92,7 @@ def update_lock(
         return LockUpdate(course_dir, False, "draft")
     current = {m.id: [q.id for q in m.questions] for m in course.modules}
     lock = read_lock(course_dir, [])
-    text = lock_text(lock, course.version, current)
+    text = lock_text(lock, course.version, current, build.answer_keys)
     target = course_dir / LOCK_FILE
     if target.is_file() and target.read_text(encoding="utf-8") == text:
         return LockUpdate(course_dir, False, "unchanged")

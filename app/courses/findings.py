@@ -193,6 +193,15 @@ MESSAGES: dict[str, str] = {
         "the course is published but has no %(file)s; run `flask courses check --update-lock` "
         "and commit the file"
     ),
+    "lock-keys-outdated": N_(
+        "the answer keys of these questions are not yet recorded in %(file)s: %(ids)s; run "
+        "`flask courses check --update-lock` and commit the file"
+    ),
+    "answer-key-changed": N_(
+        'the answer key of "%(question)s" has changed since it was published, but its rev is '
+        "still %(rev)s: raise it to rev=%(next)s in every language, so that earlier attempts keep "
+        "the key they were graded with"
+    ),
     "lock-bad-line": N_('cannot read this line of the published-ids file: "%(text)s"'),
     "version-lowered": N_("version %(value)s is lower than the published version %(recorded)s"),
     # --- content --------------------------------------------------------------------------

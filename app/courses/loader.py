@@ -70,6 +70,8 @@ class CourseBuild:
     course: Course | None
     findings: list[Finding]
     stat_fingerprint: tuple = ()
+    # (module id, question id) -> the default language's answer key, for published-ids.txt
+    answer_keys: dict[tuple[str, str], validate.AnswerKey] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -228,10 +230,16 @@ def build_course(
 
     # Published ids.
     current: dict[str, list[str]] = {}
+    answer_keys: dict[tuple[str, str], validate.AnswerKey] = {}
     for stem in meta.modules:
         pm = parsed.get((stem, meta.default_language))
         if pm is not None and pm.front.get("id"):
-            current[str(pm.front["id"])] = [q.id for q in pm.quizzes if q.id]
+            module_id = str(pm.front["id"])
+            current[module_id] = [q.id for q in pm.quizzes if q.id]
+            for q in pm.quizzes:
+                if q.id and q.valid and q.kind:
+                    key = validate.answer_key_fingerprint(q)
+                    answer_keys[(module_id, q.id)] = validate.AnswerKey(q.rev, key, pm.path, q.line)
     lock = validate.read_lock(course_dir, findings)
     validate.check_published_ids(
         lock=lock,
@@ -244,10 +252,11 @@ def build_course(
         retired_lines={rid: meta.line("retired", str(i)) for i, rid in enumerate(meta.retired)},
         current=current,
         findings=findings,
+        answer_keys=answer_keys,
     )
 
     course = _assemble(meta, course_dir, parsed, variants)
-    return CourseBuild(course_dir, course, sorted(findings, key=sort_key), fingerprint)
+    return CourseBuild(course_dir, course, sorted(findings, key=sort_key), fingerprint, answer_keys)
 
 
 def _check_module(

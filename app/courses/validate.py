@@ -6,6 +6,7 @@ The published-ids file (``published-ids.txt`` in the course folder) is read and 
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -13,15 +14,18 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from app.courses.findings import Finding, display_path, error, warning
+from app.courses.model import normalise_answer_text
 from app.courses.parser import ID_RE, ParsedModule, ParsedQuiz
 from app.courses.render import LinkProblem
 from app.courses.sanitise import raw_html_problems
 
 LOCK_FILE = "published-ids.txt"
+KEY_LENGTH = 10  # hex characters of an answer-key fingerprint in the lock file
 LOCK_HEADER = (
     "# Ids published to learners; written by `flask courses check --update-lock`.\n"
     "# Learners' progress and quiz attempts refer to these ids. The checker reports an error\n"
-    "# when one disappears, unless course.yml lists it under `retired:`.\n"
+    "# when one disappears, unless course.yml lists it under `retired:`. A question's rev= and\n"
+    "# key= (a fingerprint of its answer key) tell when the key changed without a new rev.\n"
     "# Commit this file together with the course.\n"
 )
 
@@ -89,6 +93,37 @@ def answer_key_differences(base: ParsedQuiz, other: ParsedQuiz) -> list[str]:
         elif a[1] != b[1]:
             diffs.append("pairs share right-hand sides differently")
     return diffs
+
+
+def answer_key_fingerprint(quiz: ParsedQuiz) -> str:
+    """A short fingerprint of what counts as right: the kind, the number of options and which are
+    right, the accepted numbers, the accepted texts and the right-hand side of each pair (texts
+    normalised like learners' answers). Not the wording of the question or of the options, and not
+    the points. Recorded in published-ids.txt to notice a changed key whose ``rev`` was not raised.
+    """
+    parts: list[str] = [quiz.kind or ""]
+    if quiz.kind in ("single", "multiple"):
+        parts.append(str(len(quiz.options)))
+        parts.append(",".join(str(i) for i, o in enumerate(quiz.options) if o.correct))
+    elif quiz.kind == "numeric" and quiz.numeric is not None:
+        parts.extend(f"{x:.12g}" for x in quiz.numeric[:2])
+    elif quiz.kind == "text":
+        parts.extend(sorted({normalise_answer_text(a) for a in quiz.text_answers}))
+    elif quiz.kind == "matching":
+        rights = [normalise_answer_text(p.right) for p in quiz.pairs]
+        parts.append("\x1e".join(r for p, r in zip(quiz.pairs, rights, strict=True) if p.left))
+        parts.append("\x1e".join(sorted(set(rights))))
+    return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:KEY_LENGTH]
+
+
+@dataclass(frozen=True)
+class AnswerKey:
+    """A question's answer key as the checker sees it (default language)."""
+
+    rev: int
+    key: str  # answer_key_fingerprint
+    path: Path
+    line: int  # of the ``::: quiz`` line
 
 
 def check_translation_quizzes(
@@ -190,9 +225,13 @@ class LockFile:
     modules: dict[str, int] = field(default_factory=dict)  # id -> line
     # (module id, question id) -> line
     questions: dict[tuple[str, str], int] = field(default_factory=dict)
+    # (module id, question id) -> (rev, key fingerprint) as recorded (older files have none)
+    keys: dict[tuple[str, str], tuple[int, str]] = field(default_factory=dict)
 
 
-_LOCK_LINE = re.compile(r"^(version|module|question)\s+(\S+)\s*$")
+_LOCK_LINE = re.compile(
+    r"^(version|module|question)\s+(\S+)(?:\s+rev=(\d+)\s+key=([0-9a-f]{6,64}))?\s*$"
+)
 
 
 def read_lock(course_dir: Path, findings: list[Finding]) -> LockFile:
@@ -209,8 +248,10 @@ def read_lock(course_dir: Path, findings: list[Finding]) -> LockFile:
         if not m:
             findings.append(error(lock.path, n, "lock-bad-line", text=line[:60]))
             continue
-        kind, value = m.groups()
-        if kind == "version" and value.isdigit():
+        kind, value, rev, key = m.groups()
+        if rev is not None and kind != "question":
+            findings.append(error(lock.path, n, "lock-bad-line", text=line[:60]))
+        elif kind == "version" and value.isdigit():
             lock.version, lock.version_line = int(value), n
         elif kind == "module" and ID_RE.match(value):
             lock.modules.setdefault(value, n)
@@ -221,6 +262,8 @@ def read_lock(course_dir: Path, findings: list[Finding]) -> LockFile:
         ):
             module_id, question_id = value.split("/")
             lock.questions.setdefault((module_id, question_id), n)
+            if rev is not None:
+                lock.keys.setdefault((module_id, question_id), (int(rev), key))
         else:
             findings.append(error(lock.path, n, "lock-bad-line", text=line[:60]))
     return lock
@@ -238,7 +281,9 @@ def check_published_ids(
     retired_lines: dict[str, int],
     current: dict[str, list[str]],  # module id -> question ids (default language)
     findings: list[Finding],
+    answer_keys: dict[tuple[str, str], AnswerKey] | None = None,  # (module id, question id)
 ) -> None:
+    answer_keys = answer_keys or {}
     retired_set = set(retired)
     current_questions = {(m, q) for m, qs in current.items() for q in qs}
     for module_id, line in lock.modules.items():
@@ -262,6 +307,20 @@ def check_published_ids(
                 value=f"{module_id}/{question_id}",
             )
         )
+    # A changed answer key must come with a new rev, or old attempts are reviewed against it.
+    for qkey, (recorded_rev, recorded_key) in lock.keys.items():
+        now = answer_keys.get(qkey)
+        if now is not None and now.rev == recorded_rev and now.key != recorded_key:
+            findings.append(
+                error(
+                    now.path,
+                    now.line,
+                    "answer-key-changed",
+                    question=qkey[1],
+                    rev=now.rev,
+                    next=now.rev + 1,
+                )
+            )
     if lock.version is not None and version < lock.version:
         findings.append(
             error(course_yml, version_line, "version-lowered", value=version, recorded=lock.version)
@@ -287,14 +346,40 @@ def check_published_ids(
         f"question {m}/{q}" for m, q in sorted(current_questions) if (m, q) not in lock.questions
     ]
     if new:
-        shown = ", ".join(new[:5]) + (" …" if len(new) > 5 else "")
         findings.append(
-            warning(course_yml, published_line, "lock-outdated", file=LOCK_FILE, ids=shown)
+            warning(course_yml, published_line, "lock-outdated", file=LOCK_FILE, ids=_few(new))
+        )
+    unrecorded = [
+        f"{m}/{q}"
+        for (m, q), now in answer_keys.items()
+        if (m, q) in lock.questions and lock.keys.get((m, q), (None, None))[0] != now.rev
+    ]
+    if unrecorded:
+        findings.append(
+            warning(
+                course_yml,
+                published_line,
+                "lock-keys-outdated",
+                file=LOCK_FILE,
+                ids=_few(unrecorded),
+            )
         )
 
 
-def lock_text(lock: LockFile, version: int, current: dict[str, list[str]]) -> str:
-    """The new lock file: everything recorded before plus everything in the course now."""
+def _few(items: list[str]) -> str:
+    return ", ".join(items[:5]) + (" …" if len(items) > 5 else "")
+
+
+def lock_text(
+    lock: LockFile,
+    version: int,
+    current: dict[str, list[str]],
+    answer_keys: dict[tuple[str, str], AnswerKey] | None = None,
+) -> str:
+    """The new lock file: everything recorded before plus everything in the course now, each
+    question with its current rev and answer-key fingerprint (kept as recorded for questions
+    no longer in the course)."""
+    answer_keys = answer_keys or {}
     modules = dict.fromkeys(lock.modules)
     questions = dict.fromkeys(lock.questions)
     for module_id, question_ids in current.items():
@@ -303,7 +388,11 @@ def lock_text(lock: LockFile, version: int, current: dict[str, list[str]]) -> st
             questions.setdefault((module_id, qid))
     lines = [LOCK_HEADER, f"version {max(version, lock.version or 0)}\n"]
     lines += [f"module {m}\n" for m in modules]
-    lines += [f"question {m}/{q}\n" for m, q in questions]
+    for m, q in questions:
+        now = answer_keys.get((m, q))
+        recorded = (now.rev, now.key) if now is not None else lock.keys.get((m, q))
+        suffix = f" rev={recorded[0]} key={recorded[1]}" if recorded else ""
+        lines.append(f"question {m}/{q}{suffix}\n")
     return "".join(lines)
 
 
