@@ -427,7 +427,7 @@ def test_findings_are_translated_with_path_and_line(client, courses, people, log
     ) in lv
     assert (
         "broken-course/02-quiz.lt.md:1: brīdinājums: šajā tulkojumā nav norādīts, no kā tas "
-        "tulkots, tāpēc to nekad nevar atzīmēt kā novecojušu; kad tas atbilst pašreizējam failam "
+        "tulkots, tāpēc to nekad nevar atzīmēt kā novecojušu; kad tas atbilst pašreizējai datnei "
         "02-quiz.lv.md, pievienojiet galvenei (front matter) šo rindu: "
         "translation: {source: lv, source_hash: "
     ) in lv
