@@ -11,6 +11,7 @@ PORT ?= 5000
 
 .PHONY: run test setup venv system-run system-test translations messages migrate seed lint format bench clean
 
+run: export PUBLIC_BASE_URL ?= http://$(HOST):$(PORT)
 run: system-run setup migrate
 	@$(FLASK) demo seed --if-empty
 	@$(FLASK) certificates warm-up >/dev/null

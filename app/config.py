@@ -14,6 +14,18 @@ from pathlib import Path
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
+class PublicBaseURLMissing(RuntimeError):
+    """A link for a certificate or an e-mail was needed, but PUBLIC_BASE_URL is not set (and the
+    app runs neither in debug mode nor under TESTING). See ``accounts.services.absolute_url``."""
+
+
+PUBLIC_BASE_URL_MISSING = (
+    "PUBLIC_BASE_URL is not set. Links printed in certificates and sent in e-mails need the "
+    "platform's public address (e.g. PUBLIC_BASE_URL=https://lasitava.example.lv); outside debug "
+    "mode and tests they are never taken from the request's Host header, which the client chooses."
+)
+
+
 def _bool(name: str, default: bool = False) -> bool:
     value = os.environ.get(name)
     if value is None:
@@ -65,7 +77,9 @@ def load_config(instance_path: Path) -> dict:
         "BABEL_TRANSLATION_DIRECTORIES": str(PROJECT_ROOT / "translations"),
         "BABEL_DEFAULT_LOCALE": "lv",
         "BABEL_DEFAULT_TIMEZONE": os.environ.get("TIMEZONE", "Europe/Riga"),
-        # Public base URL printed on certificates (verification links); falls back to the request.
+        # Public base URL for links in certificates and e-mails (e.g. https://lasitava.example.lv).
+        # Required in production: without it certificates stay pending and e-mails with links fail
+        # (only debug mode and tests fall back to the request's host).
         "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL", ""),
         # Mail: without MAIL_SERVER, messages are written as .eml files to instance/outbox/.
         "MAIL_SERVER": os.environ.get("MAIL_SERVER", ""),

@@ -11,6 +11,7 @@ from flask import current_app, has_request_context, url_for
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 from app.accounts.models import CHILD_KIND, Organisation, OrgKind, Role, RoleGrant, User
+from app.config import PUBLIC_BASE_URL_MISSING, PublicBaseURLMissing
 from app.db import utcnow
 from app.extensions import db
 from app.i18n import _, force_locale
@@ -113,13 +114,19 @@ def set_password(user: User, password: str) -> None:
 def absolute_url(endpoint: str, **values) -> str:
     """A full URL for links in e-mails and on certificates, inside or outside a request.
 
-    PUBLIC_BASE_URL (e.g. https://lasitava.example.lv) wins; otherwise the request's host is used,
-    and outside a request (CLI) http://127.0.0.1:5000.
+    Always PUBLIC_BASE_URL (e.g. https://lasitava.example.lv) when it is set. Without it, only in
+    debug mode or under TESTING: the request's host, and outside a request (CLI)
+    http://127.0.0.1:5000. Otherwise ``PublicBaseURLMissing`` is raised: the Host header is chosen
+    by the client and must never end up in a certificate, its QR code or an e-mail.
     """
     base = current_app.config.get("PUBLIC_BASE_URL")
-    if has_request_context() and not base:
-        return url_for(endpoint, _external=True, **values)
-    with current_app.test_request_context("/", base_url=base or "http://127.0.0.1:5000"):
+    if not base:
+        if not (current_app.debug or current_app.testing):
+            raise PublicBaseURLMissing(PUBLIC_BASE_URL_MISSING)
+        if has_request_context():
+            return url_for(endpoint, _external=True, **values)
+        base = "http://127.0.0.1:5000"
+    with current_app.test_request_context("/", base_url=base):
         return url_for(endpoint, _external=True, **values)
 
 

@@ -52,6 +52,7 @@ from app.certificates import codes, queries, services
 from app.certificates.forms import ExportForm, ReissueForm, RevokeForm, SearchForm, VerifyForm
 from app.certificates.models import Certificate
 from app.certificates.pdf import CertificateRenderError
+from app.config import PUBLIC_BASE_URL_MISSING
 from app.extensions import csrf, db, limiter
 from app.forms import select_choices
 from app.i18n import _, current_language
@@ -63,6 +64,17 @@ bp = Blueprint("certificates", __name__, template_folder="templates")
 DEFAULT_VERIFY_LIMIT = "30 per minute;300 per hour"
 #: Pages before which missing certificates are issued.
 RETRY_ENDPOINTS = frozenset({"learning.dashboard", "certificates.mine"})
+
+
+@bp.record_once
+def _warn_without_public_base_url(state) -> None:
+    """At app creation: in production, certificates and e-mails need PUBLIC_BASE_URL."""
+    app = state.app
+    if not app.config.get("PUBLIC_BASE_URL") and not (app.debug or app.testing):
+        log.warning(
+            "%s Until it is set, certificates stay pending and e-mails with links fail.",
+            PUBLIC_BASE_URL_MISSING,
+        )
 
 
 @bp.record_once

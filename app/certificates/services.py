@@ -71,6 +71,7 @@ from app.certificates.pdf import (
     load_template,
     render_certificate_pdf,
 )
+from app.config import PublicBaseURLMissing
 from app.courses.model import Course
 from app.db import utcnow
 from app.extensions import db
@@ -321,10 +322,15 @@ def facts_of(certificate: Certificate) -> Facts:
 def render_pdf(facts: Facts, serial: str, code: str) -> bytes:
     """Render the PDF of a certificate that would carry ``serial`` and ``code``."""
     templates_dir, translations_dir = _paths()
+    try:
+        verify_url = absolute_url("certificates.verify", code=code)
+    except PublicBaseURLMissing as exc:
+        # Like a render failure: nothing is issued now, the retry issues it once it is set.
+        raise CertificateRenderError(str(exc)) from exc
     snapshot = CertificateSnapshot(
         serial=serial,
         verification_code=code,
-        verify_url=absolute_url("certificates.verify", code=code),
+        verify_url=verify_url,
         learner_name=facts.learner_name,
         course_id=facts.course_id,
         course_version=facts.course_version,
