@@ -64,7 +64,7 @@ def check_fonts(
     families: tuple[str, ...] = REQUIRED_FAMILIES, letters: str = BALTIC_LETTERS
 ) -> None:
     """Raise MissingFontError unless every family is installed and covers ``letters``."""
-    charset = " ".join(f"{ord(char):x}" for char in sorted(set(letters)))
+    charset = _charset(letters)
     for family in families:
         escaped = _escape_family(family)
         if _fc_list(f"{escaped}:charset={charset}"):
@@ -84,6 +84,41 @@ def check_fonts(
             f'The font family "{family}" used by the certificates is not installed. '
             f"Install it with: apt-get install {FONT_PACKAGE}"
         )
+
+
+def _charset(chars: str) -> str:
+    return " ".join(f"{ord(char):x}" for char in sorted(set(chars)))
+
+
+@functools.lru_cache(maxsize=4096)
+def _family_covers(escaped_family: str, chars: str) -> bool:
+    """Whether fontconfig has a face of the family with every one of ``chars`` (cached)."""
+    return bool(_fc_list(f"{escaped_family}:charset={_charset(chars)}"))
+
+
+def unprintable(text: str, families: tuple[str, ...] = REQUIRED_FAMILIES) -> str:
+    """The characters of ``text`` that one of ``families`` cannot print (each once, in the order
+    they appear), which would come out as boxes or in another font; "" when all can be printed.
+
+    White space is not checked. One fc-list call per family for a name it covers (cached), one
+    per character otherwise. Raises MissingFontError when a family is not installed at all (or
+    fc-list is missing): that is a render failure, not a problem of the text.
+    """
+    chars = "".join(dict.fromkeys(char for char in text if not char.isspace()))
+    if not chars:
+        return ""
+    lacking: set[str] = set()
+    for family in families:
+        escaped = _escape_family(family)
+        if _family_covers(escaped, "".join(sorted(chars))):
+            continue
+        if not _fc_list(escaped):
+            raise MissingFontError(
+                f'The font family "{family}" used by the certificates is not installed. '
+                f"Install it with: apt-get install {FONT_PACKAGE}"
+            )
+        lacking.update(char for char in chars if not _family_covers(escaped, char))
+    return "".join(char for char in chars if char in lacking)
 
 
 @functools.lru_cache(maxsize=8)

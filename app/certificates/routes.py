@@ -166,6 +166,14 @@ def download(serial: str):
     return _pdf_response(certificate)
 
 
+def _unprintable_message(characters: str) -> str:
+    return _(
+        "These characters cannot be printed on the certificate: %(characters)s. Write the name "
+        "without them, for example in Latin letters.",
+        characters=", ".join(characters),
+    )
+
+
 @bp.route("/certificates/<serial>/change", methods=["GET", "POST"])
 @login_required
 def change(serial: str):
@@ -200,6 +208,8 @@ def change(serial: str):
                 "info",
             )
             return redirect(url_for("certificates.mine"))
+        except services.UnprintableName as error:
+            form.learner_name.errors.append(_unprintable_message(error.characters))
         except services.InvalidName:
             form.learner_name.errors.append(
                 _("Enter your name as it should appear on the certificate.")
@@ -477,6 +487,9 @@ def admin_reissue(serial: str):
             ),
             "info",
         )
+    except services.UnprintableName as error:
+        form.learner_name.errors.append(_unprintable_message(error.characters))
+        return _admin_detail(certificate, reissue_form=form, status=400)
     except services.InvalidName:
         form.learner_name.errors.append(_("Enter the name as it should appear on the certificate."))
         return _admin_detail(certificate, reissue_form=form, status=400)

@@ -11,7 +11,9 @@ certificate": revocation is never undone by the retry.
 
 **What is printed** (frozen at issue; later profile or course edits never change it):
 
-- name: the learner's profile name; language: the learner's preferred interface language, else
+- name: the learner's profile name (every character must be printable in the template's fonts:
+  otherwise the certificate stays pending, with a warning in the log, until the name is changed,
+  and a re-issue form says which characters cannot be printed); language: the learner's preferred interface language, else
   the language they took the course in, else Latvian. When a newer course version is completed,
   the new certificate keeps the name and language of the learner's current certificate for the
   course, and replaces it.
@@ -62,6 +64,7 @@ from app.accounts.models import Organisation, User
 from app.accounts.services import absolute_url
 from app.admin.services import record_audit
 from app.certificates import codes
+from app.certificates.fonts import REQUIRED_FAMILIES, unprintable
 from app.certificates.models import Certificate
 from app.certificates.pdf import (
     LANGUAGES,
@@ -99,6 +102,14 @@ class NothingChanged(CertificateError):
 
 class InvalidName(CertificateError):
     pass
+
+
+class UnprintableName(InvalidName):
+    """The name has characters the certificate's fonts cannot print (``characters``)."""
+
+    def __init__(self, characters: str):
+        super().__init__(characters)
+        self.characters = characters
 
 
 class CourseUnavailable(CertificateError):
@@ -206,6 +217,17 @@ def template_problem(course: Course) -> str | None:
     except CertificateRenderError:
         return _missing_template(course.id, name)
     return None
+
+
+def unprintable_characters(name: str, template: str) -> str:
+    """The characters of ``name`` that the fonts of ``template`` cannot print ("" when none).
+
+    Raises MissingFontError (a render error) when a font is not installed at all."""
+    try:
+        families = load_template(_paths()[0], template).fonts
+    except CertificateRenderError:
+        families = REQUIRED_FAMILIES  # an unusable template fails later, when rendering
+    return unprintable(name, families)
 
 
 def template_problems() -> list[str]:
@@ -493,6 +515,9 @@ def issue_for_completion(
         .limit(1)
     )
     facts = facts_for_completion(user, course, enrolment, course_version, previous)
+    missing = unprintable_characters(facts.learner_name, facts.template)
+    if missing:
+        raise UnprintableName(missing)
     details: dict = {"reason": reason}
     if previous is not None:
         details["replaces"] = previous.serial
@@ -518,6 +543,18 @@ def issue_safely(
     try:
         with db.session.begin_nested():
             return issue_for_completion(user_id, course_id, course_version, reason=reason)
+    except UnprintableName as error:
+        log.warning(
+            "certificate for user %s, course %s v%s not issued (%s): the certificate fonts "
+            "cannot print these characters of the name: %s; it will be issued once the name "
+            "in the profile is changed",
+            user_id,
+            course_id,
+            course_version,
+            reason,
+            error.characters,
+        )
+        return None
     except Exception:
         log.exception(
             "certificate for user %s, course %s v%s not issued (%s); it will be retried",
@@ -561,14 +598,18 @@ def reissue(
 
     Everything else (course version, hours, completion date, score, issuer, template) is
     copied; the course title is taken in the new language from the course (the old title when
-    the language stays). Raises ``NotReissuable``, ``NothingChanged``, ``InvalidName``,
-    ``CourseUnavailable``, ``AlreadyReplaced`` or the renderer's errors; nothing is written then.
+    the language stays). Raises ``NotReissuable``, ``NothingChanged``, ``InvalidName`` (or its
+    ``UnprintableName``), ``CourseUnavailable``, ``AlreadyReplaced`` or the renderer's errors;
+    nothing is written then.
     """
     if certificate.status != "valid":
         raise NotReissuable(certificate.serial)
     name = codes.clean_name(learner_name)
     if not name or len(name) > MAX_NAME_LENGTH:
         raise InvalidName(name)
+    missing = unprintable_characters(name, certificate.template)
+    if missing:
+        raise UnprintableName(missing)
     if language not in LANGUAGES:
         raise ValueError(f"unsupported certificate language {language!r}")
     if name == certificate.learner_name and language == certificate.language:

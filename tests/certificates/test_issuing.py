@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from pypdf import PdfReader
 
+from app.accounts.models import User
 from app.admin.models import AuditEvent
 from app.certificates import services
 from app.certificates.models import Certificate
@@ -121,6 +122,26 @@ def test_render_failure_keeps_the_completion_and_is_retried_on_the_next_visit(
     # Nothing is issued twice.
     client.get("/certificates")
     assert len(certificates(app)) == 1
+
+
+def test_a_profile_name_the_fonts_cannot_print_leaves_the_certificate_pending(
+    app, factory, courses_dir, caplog
+):
+    user_id = factory.user(name="Ģirts 李 Šņore")
+    complete_course(app, user_id)
+    assert certificates(app) == []
+    with app.app_context():
+        assert db.session.scalar(db.select(Enrolment)).completed_at is not None
+    assert "cannot print these characters of the name: 李" in caplog.text
+
+    # Once the name in the profile is corrected, the retry issues the certificate.
+    with app.app_context():
+        db.session.get(User, user_id).full_name = "Ģirts Šņore"
+        db.session.commit()
+        services.issue_pending(user_id)
+        db.session.commit()
+    [cert] = certificates(app)
+    assert cert.learner_name == "Ģirts Šņore"
 
 
 def test_my_learning_retries_and_lists_the_certificate(

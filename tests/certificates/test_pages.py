@@ -250,6 +250,20 @@ def test_an_empty_name_is_refused_with_an_error_summary(app, client, learner):
     assert len(all_certificates(app)) == 1
 
 
+def test_a_name_the_fonts_cannot_print_is_refused_with_the_characters_named(app, client, learner):
+    login(client, "liga@example.org")
+    [cert] = all_certificates(app)
+    response = client.post(
+        f"/certificates/{cert.serial}/change",
+        data={"learner_name": "Ģirts 李 Šņore", "language": "lv"},
+    )
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "Šīs rakstzīmes apliecībā nevar izdrukāt: 李." in page
+    assert 'href="#learner_name"' in page
+    assert [c.status for c in all_certificates(app)] == ["valid"]
+
+
 def test_a_render_failure_during_a_change_leaves_the_certificate_valid(
     app, client, learner, monkeypatch
 ):

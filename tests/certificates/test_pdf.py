@@ -24,7 +24,7 @@ from weasyprint.formatting_structure import boxes
 from weasyprint.layout.absolute import AbsolutePlaceholder
 
 from app.certificates.codes import new_verification_code, normalise_code
-from app.certificates.fonts import MissingFontError, check_fonts
+from app.certificates.fonts import REQUIRED_FAMILIES, MissingFontError, check_fonts, unprintable
 from app.certificates.pdf import (
     CertificateRenderError,
     CertificateSnapshot,
@@ -544,6 +544,31 @@ def test_missing_font_family_is_a_clear_error():
 def test_font_without_the_needed_letters_is_a_clear_error():
     with pytest.raises(MissingFontError, match="lacks these letters: ᚠ"):
         check_fonts(("Noto Sans",), letters="āᚠ")
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Ģirts Ķēniņš-Žūriņa",  # Latvian
+        "Čėsnaitė-Šųrienė Ąžuolaitė",  # Lithuanian
+        "Jürgen Weiß-Öztürk",  # German
+        "Łucja Żółć-Ślęzak",  # Polish
+        "Õnne Šõškin-Ääremaa",  # Estonian
+        "ĀČĒĢĪĶĻŅŠŪŽ ĄČĘĖĮŠŲŪŽ ÄÖÜ ŁŃŚŹŻĆ ÕO'Brien",
+    ],
+)
+def test_names_in_the_regions_latin_letters_can_be_printed(name):
+    assert unprintable(name, REQUIRED_FAMILIES) == ""
+
+
+def test_characters_the_fonts_cannot_print_are_named_once_in_order():
+    assert unprintable("Ģirts 李 Šņore 李", REQUIRED_FAMILIES) == "李"
+    assert unprintable("😀 Anna 李", ("Noto Sans",)) == "😀李"
+
+
+def test_checking_a_name_against_a_missing_font_is_a_render_error():
+    with pytest.raises(CertificateRenderError, match="Lasitava Missing Serif"):
+        unprintable("Anna", ("Lasitava Missing Serif",))
 
 
 def _copy_template(tmp_path: Path, slug: str = "default") -> Path:

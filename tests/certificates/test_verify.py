@@ -214,6 +214,20 @@ def test_administrators_correct_a_name(app, client, factory, cert):
     assert response.headers["Location"].endswith(f"/admin/certificates/{new.serial}")
 
 
+def test_administrators_cannot_print_a_name_the_fonts_lack(app, client, factory, cert):
+    factory.user(email="admin@example.org", role="admin")
+    login(client, "admin@example.org")
+    response = client.post(
+        f"/admin/certificates/{cert.serial}/reissue",
+        data={"reissue-learner_name": "Līga 李 Šņore-Ūdre", "reissue-language": "lv"},
+    )
+    assert response.status_code == 400
+    assert "Šīs rakstzīmes apliecībā nevar izdrukāt: 李." in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count()).select_from(Certificate)) == 1
+        assert db.session.get(Certificate, cert.id).status == "valid"
+
+
 def test_the_public_form_works_with_csrf_protection_on(app, client, cert, monkeypatch):
     monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
     response = client.post("/verify", data={"code": cert.verification_code})
