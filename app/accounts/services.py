@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 from dataclasses import dataclass
 
 from argon2 import PasswordHasher
@@ -14,8 +15,10 @@ from app.accounts.models import CHILD_KIND, Organisation, OrgKind, Role, RoleGra
 from app.config import PUBLIC_BASE_URL_MISSING, PublicBaseURLMissing
 from app.db import utcnow
 from app.extensions import db
-from app.i18n import _, force_locale
-from app.mail import send_mail
+from app.i18n import _, force_locale, ngettext
+from app.mail import MailError, send_mail
+
+log = logging.getLogger(__name__)
 
 _hasher = PasswordHasher()
 # Verified against when the e-mail is unknown, so that both failures cost the same time.
@@ -130,35 +133,53 @@ def absolute_url(endpoint: str, **values) -> str:
         return url_for(endpoint, _external=True, **values)
 
 
+def _link_for_mail(endpoint: str, **values) -> str:
+    """``absolute_url`` for an e-mail: a missing PUBLIC_BASE_URL is a mail that cannot be sent
+    (logged; callers handle ``MailError`` as for a mail server that does not answer)."""
+    try:
+        return absolute_url(endpoint, **values)
+    except PublicBaseURLMissing as error:
+        log.error("no e-mail sent: %s", error)
+        raise MailError(str(error)) from error
+
+
 def send_reset_link(user: User) -> None:
-    link = absolute_url("accounts.reset_password", token=make_link_token(user, "reset"))
+    link = _link_for_mail("accounts.reset_password", token=make_link_token(user, "reset"))
     hours = current_app.config["RESET_TOKEN_MAX_AGE"] // 3600 or 1
     with force_locale(user.preferred_language or "lv"):
         subject = _("Lasītava: set a new password")
-        body = _(
+        body = ngettext(
             "Hello, %(name)s!\n\nSomeone (hopefully you) asked to set a new password for Lasītava.\n"
-            "Open this link to choose a new password. It works once and expires in %(hours)d "
+            "Open this link to choose a new password. It works once and expires in %(num)d "
+            "hour:\n\n%(link)s\n\nIf you did not ask for this, ignore this message; your "
+            "password stays the same.",
+            "Hello, %(name)s!\n\nSomeone (hopefully you) asked to set a new password for Lasītava.\n"
+            "Open this link to choose a new password. It works once and expires in %(num)d "
             "hours:\n\n%(link)s\n\nIf you did not ask for this, ignore this message; your "
             "password stays the same.",
+            hours,
             name=user.full_name,
-            hours=hours,
             link=link,
         )
     send_mail(user.email, subject, body)
 
 
 def send_invitation(user: User) -> None:
-    link = absolute_url("accounts.accept_invite", token=make_link_token(user, "invite"))
+    link = _link_for_mail("accounts.accept_invite", token=make_link_token(user, "invite"))
     days = current_app.config["INVITE_TOKEN_MAX_AGE"] // 86400 or 1
     with force_locale(user.preferred_language or "lv"):
         subject = _("Invitation to Lasītava, the library staff training platform")
-        body = _(
+        body = ngettext(
             "Hello, %(name)s!\n\nAn account has been created for you on Lasītava, the e-learning "
             "platform of the network of inclusive libraries.\nOpen this link to choose your "
-            "password. It works once and expires in %(days)d days:\n\n%(link)s\n\nYour login is "
+            "password. It works once and expires in %(num)d day:\n\n%(link)s\n\nYour login is "
             "this e-mail address: %(email)s",
+            "Hello, %(name)s!\n\nAn account has been created for you on Lasītava, the e-learning "
+            "platform of the network of inclusive libraries.\nOpen this link to choose your "
+            "password. It works once and expires in %(num)d days:\n\n%(link)s\n\nYour login is "
+            "this e-mail address: %(email)s",
+            days,
             name=user.full_name,
-            days=days,
             link=link,
             email=user.email,
         )

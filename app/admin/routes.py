@@ -83,8 +83,8 @@ def _get_user(user_id: int) -> User:
 
 def _mail_down_message() -> str:
     return _(
-        "The invitation e-mail could not be sent: the mail server did not answer. Nothing was "
-        "saved; please try again later."
+        "The invitation e-mail could not be sent (the server log says why). Nothing was saved; "
+        "please try again later."
     )
 
 

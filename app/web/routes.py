@@ -3,6 +3,7 @@ feedback form and inbox, privacy notice."""
 
 from __future__ import annotations
 
+import logging
 from datetime import date
 from urllib.parse import urlsplit
 
@@ -20,11 +21,14 @@ from flask import (
 from flask_login import current_user, login_required
 
 from app.accounts.services import absolute_url
+from app.config import PublicBaseURLMissing
 from app.extensions import db, limiter
 from app.i18n import LANGUAGES, _, current_language
 from app.web import queries, services
 from app.web.filters import DISPLAY_DEFAULTS, display_preferences
 from app.web.forms import DisplaySettingsForm, FeedbackForm
+
+log = logging.getLogger(__name__)
 
 bp = Blueprint("web", __name__, template_folder="templates")
 
@@ -153,7 +157,14 @@ def accessibility_feedback():
             language=current_language(),
         )
         db.session.commit()  # stored first: a failing mail server must not lose the message
-        services.notify_admins(feedback, absolute_url("web.feedback_inbox"))
+        try:
+            inbox = absolute_url("web.feedback_inbox")
+        except PublicBaseURLMissing:
+            log.error(
+                "feedback #%s stored, admins not e-mailed: PUBLIC_BASE_URL is not set", feedback.id
+            )
+        else:
+            services.notify_admins(feedback, inbox)
         return redirect(url_for("web.feedback_sent", answer="yes" if feedback.email else "no"))
     if not form.page_url.data:
         form.page_url.data = _same_site_path(request.args.get("page")) or _same_site_path(

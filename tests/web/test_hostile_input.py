@@ -3,6 +3,9 @@ answer and changes nothing, on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+import email
+from pathlib import Path
+
 import pytest
 
 from app.accounts.models import User
@@ -67,6 +70,49 @@ def test_an_invitation_with_the_mail_server_down_saves_nothing(app, client, fact
         headers={"Accept-Language": "lv"},
     )
     assert response.status_code == 400
-    assert "pasta serveris neatbildēja" in response.get_data(as_text=True)
+    assert "Ielūguma e-pastu neizdevās nosūtīt" in response.get_data(as_text=True)
     with app.app_context():
         assert db.session.scalar(db.select(User).filter_by(email="jurgita@example.org")) is None
+
+
+@pytest.mark.parametrize(
+    ("seconds", "language", "phrase"),
+    [
+        (3600, "lv", "pēc 1 stundas"),
+        (7200, "lv", "pēc 2 stundām"),
+        (3600, "lt", "galioja 1 valandą"),
+        (7200, "lt", "galioja 2 valandas"),
+        (36000, "lt", "galioja 10 valandų"),
+        (3600, "en", "expires in 1 hour:"),
+    ],
+)
+def test_the_reset_mail_says_how_long_the_link_works_in_good_grammar(
+    app, client, factory, monkeypatch, seconds, language, phrase
+):
+    monkeypatch.setitem(app.config, "RESET_TOKEN_MAX_AGE", seconds)
+    factory.user(email="ona@example.org", name="Ona Žemaitė", language=language)
+    outbox = Path(app.config["MAIL_OUTBOX_DIR"])
+    before = set(outbox.glob("*.eml")) if outbox.exists() else set()
+    assert client.post("/password/forgot", data={"email": "ona@example.org"}).status_code == 200
+    (written,) = set(outbox.glob("*.eml")) - before
+    body = email.message_from_bytes(written.read_bytes()).get_payload(decode=True).decode()
+    assert phrase in body
+
+
+def test_without_public_base_url_in_production_no_link_is_built_from_the_host_header(
+    app, client, factory, monkeypatch, caplog
+):
+    monkeypatch.setitem(app.config, "PUBLIC_BASE_URL", "")
+    monkeypatch.setattr(app, "testing", False)
+    factory.user(email="ona@example.org", name="Ona Žemaitė")
+    headers = {"Host": "evil.example"}
+    known = client.post("/password/forgot", data={"email": "ona@example.org"}, headers=headers)
+    unknown = client.post("/password/forgot", data={"email": "x@example.org"}, headers=headers)
+    assert known.status_code == unknown.status_code == 200
+    assert "PUBLIC_BASE_URL" in caplog.text
+    outbox = Path(app.config["MAIL_OUTBOX_DIR"])
+    assert not any("evil.example" in p.read_text() for p in outbox.glob("*.eml"))
+    feedback = client.post(
+        "/accessibility/report", data={"message": "The contrast of the footer is too low."}
+    )
+    assert feedback.status_code == 302  # stored; the admins were not e-mailed, which is logged
