@@ -28,6 +28,12 @@ def parse_date(value: str | None) -> date | None:
     return date.fromisoformat(value.strip())
 
 
+# Reports cover the programme's years; dates far outside them are typing mistakes (and year 1 or
+# 9999 would overflow the time-zone arithmetic).
+EARLIEST = date(2000, 1, 1)
+LATEST = date(2099, 12, 31)
+
+
 class _IsoDate:
     def __call__(self, form, field) -> None:
         try:
@@ -36,6 +42,9 @@ class _IsoDate:
             raise ValidationError(
                 _("Enter a real date in the form YYYY-MM-DD, for example 2025-03-31.")
             ) from exc
+        if field.parsed is not None and not EARLIEST <= field.parsed <= LATEST:
+            field.parsed = None
+            raise ValidationError(_("Enter a date from 2000-01-01 to 2099-12-31."))
 
 
 class ReportFilterForm(FlaskForm):

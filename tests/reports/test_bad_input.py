@@ -29,6 +29,8 @@ def no_figures(html: str) -> None:
             "start=2025-05-01&end=2025-04-30",
             "Beigu datumam jābūt tādam pašam kā sākuma datums vai vēlākam.",
         ),
+        ("start=0001-01-01", "Ievadiet datumu no 2000-01-01 līdz 2099-12-31."),
+        ("end=9999-12-31", "Ievadiet datumu no 2000-01-01 līdz 2099-12-31."),
         ("language=de", "Izvēlieties valodu no saraksta."),
         ("org=Riga", "Izvēlieties organizāciju no saraksta."),
     ],
