@@ -10,8 +10,10 @@ rests on fewer than 5 people, or when its numerator is a suppressed count (the r
 count back). Lists of named learners are never shared and have no such option.
 
 Suppressing the small counts alone is not enough where figures add up. Within a row, "in progress"
-and "completed" add up to "enrolled": when only one of them is "<5", the other is hidden ("–")
-too. In the funder table, the municipalities add up to their country's subtotal and the countries
+and "completed" add up to "enrolled": when only one of the three is hidden, a second one is hidden
+("–") too, and so is the completion rate. In a breakdown, the rows of one course add up to that
+course's total on the overview (or to the row one level up), so each count column of a course is
+protected the same way, repeated with the rows until nothing changes. In the funder table, the municipalities add up to their country's subtotal and the countries
 to the total: when exactly one figure of such a group is "<5", the smallest other non-zero figure
 of the group (or, between countries, the total) is hidden as well, so that no "<5" can be worked
 out by subtraction.
@@ -58,16 +60,23 @@ def count(value: int, shared: bool) -> int | _Marker:
     return SUPPRESSED if shared and 0 < value < SMALL_COUNT else value
 
 
-def complement(cells: list[Any], raw: list[int]) -> None:
-    """Secondary suppression in place: ``cells`` (as shown) add up to a total that is shown. If
-    exactly one of them is hidden, it could be worked out by subtraction, so the smallest other
-    non-zero figure is hidden as well. (With no such figure the total equals the hidden one and
-    is itself "<5".)"""
-    if sum(1 for c in cells if c is SUPPRESSED or c is HIDDEN) != 1:
-        return
-    others = [i for i, c in enumerate(cells) if c is not SUPPRESSED and c is not HIDDEN and raw[i]]
-    if others:
-        cells[min(others, key=lambda i: (raw[i], i))] = HIDDEN
+def hidden(cell: Any) -> bool:
+    return cell is SUPPRESSED or cell is HIDDEN
+
+
+def complement(cells: list[Any], raw: list[int]) -> bool:
+    """Secondary suppression in place, for figures bound by one sum: either ``cells`` add up to a
+    total shown elsewhere, or one of them is the total of the others. If exactly one of them is
+    hidden, it could be worked out by subtraction, so the smallest other non-zero figure is
+    hidden as well. (With no such figure the hidden one equals the total and is itself "<5".)
+    Returns whether anything was hidden."""
+    if sum(1 for c in cells if hidden(c)) != 1:
+        return False
+    others = [i for i, c in enumerate(cells) if not hidden(c) and raw[i]]
+    if not others:
+        return False
+    cells[min(others, key=lambda i: (raw[i], i))] = HIDDEN
+    return True
 
 
 def derived(value: Any, shared: bool, base: int, *numerators: int) -> Any:
@@ -174,18 +183,69 @@ def _stat_columns(first: list[Column]) -> list[Column]:
     ]
 
 
-def _stat_values(s: queries.CourseStat, shared: bool) -> list[Any]:
-    parts = [count(s.in_progress, shared), count(s.completed, shared)]
-    if count(s.enrolled, shared) is not SUPPRESSED:  # in progress + completed = enrolled
-        complement(parts, [s.in_progress, s.completed])
+# The count columns of a statistics row, in order, and their raw values.
+_COUNTS = ("enrolled", "in_progress", "completed", "certified")
+
+
+def _raw_counts(s: queries.CourseStat) -> list[int]:
+    return [s.enrolled, s.in_progress, s.completed, s.certified]
+
+
+def _row_values(s: queries.CourseStat, cells: list[Any], shared: bool) -> list[Any]:
+    """The shown statistics of a row: its (protected) count cells plus the derived figures. The
+    completion rate is hidden whenever one of the counts it rests on is."""
+    rate = derived(s.completion_rate, shared, s.enrolled, s.completed, s.in_progress)
+    if shared and any(hidden(c) for c in cells[:3]) and rate is not None:
+        rate = HIDDEN
+    enrolled, in_progress, completed, certified = cells
     return [
-        count(s.enrolled, shared),
-        *parts,
-        derived(s.completion_rate, shared, s.enrolled, s.completed, s.in_progress),
-        count(s.certified, shared),
+        enrolled,
+        in_progress,
+        completed,
+        rate,
+        certified,
         derived(s.avg_score, shared, s.scored),
         derived(s.median_days, shared, s.completed),
     ]
+
+
+def _protected_rows(stats: list[queries.CourseStat], shared: bool, by_course: bool) -> list[list]:
+    """Count cells per row, with secondary suppression when shared: within each row, and — for a
+    breakdown, whose rows of one course add up to that course's total shown in the per-course
+    table — down each count column of a course, repeated until nothing changes."""
+    raws = [_raw_counts(s) for s in stats]
+    rows = [[count(v, shared) for v in raw] for raw in raws]
+    if not shared:
+        return rows
+    groups: dict[str, list[int]] = defaultdict(list)
+    for i, s in enumerate(stats):
+        groups[s.course_id].append(i)
+    changed = True
+    while changed:
+        changed = False
+        for cells, raw in zip(rows, raws, strict=True):
+            head = cells[:3]
+            if complement(head, raw[:3]):
+                cells[:3] = head
+                changed = True
+        if not by_course:
+            continue
+        for members in groups.values():
+            for col in range(len(_COUNTS)):
+                total = sum(raws[i][col] for i in members)
+                if count(total, shared) is SUPPRESSED:
+                    continue  # the total is "<5" itself: nothing to subtract from
+                column = [rows[i][col] for i in members]
+                if complement(column, [raws[i][col] for i in members]):
+                    for i, cell in zip(members, column, strict=True):
+                        rows[i][col] = cell
+                    changed = True
+    return rows
+
+
+def _stat_values(s: queries.CourseStat, shared: bool) -> list[Any]:
+    (cells,) = _protected_rows([s], shared, by_course=False)
+    return _row_values(s, cells, shared)
 
 
 def courses_table(stats: list[queries.CourseStat], catalog, lang: str, shared: bool) -> Table:
@@ -228,11 +288,12 @@ def breakdown_table(
         name = org_name(s.group_name, s.group_name_en, lang) if s.group_id else "\uffff"
         return (name.casefold(), course_title(catalog, s.course_id, lang).casefold())
 
-    for s in sorted(stats, key=key):
+    ordered = sorted(stats, key=key)
+    for s, cells in zip(ordered, _protected_rows(ordered, shared, by_course=True), strict=True):
         name = org_name(s.group_name, s.group_name_en, lang) if s.group_id else _("No home library")
         url = link(s)
         table.add(
-            [name, course_title(catalog, s.course_id, lang), *_stat_values(s, shared)],
+            [name, course_title(catalog, s.course_id, lang), *_row_values(s, cells, shared)],
             {"organisation": url} if url else None,
         )
     return table

@@ -112,3 +112,46 @@ def test_funder_total_is_hidden_when_one_country_is_small(english):
     # Certified within Latvija: 2 and 1 are both "<5" — nothing more to hide.
     assert [r[3] for r in table.rows[:2]] == [SUPPRESSED, SUPPRESSED]
     assert tables.funder_table(rows, "en", shared=False).rows[-1][2:] == [22, 5]
+
+
+def org_stat(group_id: int, name: str, enrolled: int, completed: int, certified: int = 0):
+    return queries.CourseStat(
+        group_id=group_id,
+        course_id="c",
+        enrolled=enrolled,
+        completed=completed,
+        certified=certified,
+        avg_score=None,
+        scored=0,
+        median_days=None,
+        group_name=name,
+    )
+
+
+def breakdown(stats):
+    return tables.breakdown_table(stats, None, "en", True, "country", lambda s: None)
+
+
+def test_a_small_country_cannot_be_worked_out_from_the_course_total(english):
+    # The overview shows 10 enrolled for the course; Latvija has 4, Lietuva 6.
+    table = breakdown([org_stat(1, "Latvija", 4, 2), org_stat(2, "Lietuva", 6, 3)])
+    rows = {row[0]: row for row in table.rows}
+    keys = [c.key for c in table.columns]
+    enrolled = keys.index("enrolled")
+    assert rows["Latvija"][enrolled] is SUPPRESSED
+    assert rows["Lietuva"][enrolled] is HIDDEN  # 10 − 6 would give Latvija's 4
+    # No column of the course has exactly one hidden cell left, and no row either.
+    for key in ("enrolled", "in_progress", "completed", "certified"):
+        column = [row[keys.index(key)] for row in table.rows]
+        assert sum(tables.hidden(c) for c in column) != 1, key
+    for row in table.rows:
+        trio = [row[keys.index(k)] for k in ("enrolled", "in_progress", "completed")]
+        assert sum(tables.hidden(c) for c in trio) != 1, row
+        assert row[keys.index("completion_rate")] is HIDDEN
+
+
+def test_a_breakdown_with_nothing_small_is_shown_in_full(english):
+    table = breakdown([org_stat(1, "Latvija", 40, 20, 18), org_stat(2, "Lietuva", 60, 30, 25)])
+    assert not table.has_hidden
+    keys = [c.key for c in table.columns]
+    assert [row[keys.index("completion_rate")] for row in table.rows] == [0.5, 0.5]
