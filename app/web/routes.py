@@ -18,7 +18,7 @@ from flask import (
     session,
     url_for,
 )
-from flask_login import current_user, login_required
+from flask_login import current_user, login_required, user_logged_in
 
 from app.accounts.services import absolute_url
 from app.config import PublicBaseURLMissing
@@ -29,6 +29,15 @@ from app.web.filters import DISPLAY_DEFAULTS, display_preferences
 from app.web.forms import DisplaySettingsForm, FeedbackForm
 
 log = logging.getLogger(__name__)
+
+
+@user_logged_in.connect
+def _keep_visitor_display_settings(sender, user, **extra) -> None:
+    """Someone who set 200 % text before signing in keeps it after signing in (the login view
+    commits right after ``login_user``)."""
+    if services.adopt_visitor_settings(user, session.get("display")):
+        session.pop("display", None)
+
 
 bp = Blueprint("web", __name__, template_folder="templates")
 

@@ -38,6 +38,25 @@ def save_display_settings(user: User, settings: DisplaySettings) -> None:
     db.session.flush()
 
 
+def adopt_visitor_settings(user: User, saved: object) -> bool:
+    """At sign-in: display settings a visitor chose before signing in (kept in the session) go
+    onto the account, unless the account already has settings of its own. Returns whether they
+    were adopted."""
+    if not isinstance(saved, dict):
+        return False
+    defaults = DisplaySettings().as_dict()
+    if any(getattr(user, key) != value for key, value in defaults.items()):
+        return False  # the account's own choice wins
+    try:
+        chosen = DisplaySettings(**{k: saved[k] for k in defaults if k in saved})
+    except TypeError:
+        return False
+    if chosen == DisplaySettings():
+        return False
+    save_display_settings(user, chosen)
+    return True
+
+
 def submit_feedback(
     *,
     message: str,

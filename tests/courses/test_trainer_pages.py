@@ -625,8 +625,19 @@ def test_preview_shows_the_module_and_its_answer_key_to_trainers(client, courses
     assert "Skaidrojums: Stabils stiprinājums novērš traumas." in text
 
     # Another language; a missing language shows the default text with a notice.
-    lt = main_text(client.get("/trainer/sensory-room/quiz/lt"))
+    lt_response = client.get("/trainer/sensory-room/quiz/lt")
+    lt = main_text(lt_response)
     assert "Teisingas atsakymas" not in lt  # the interface stays Latvian
+    # Text answers are marked as Lithuanian; the numeric key is worded in Latvian, unmarked.
+    keys = re.findall(
+        r'<ul class="key-accepted"([^>]*)>(.*?)</ul>',
+        lt_response.get_data(as_text=True),
+        flags=re.S,
+    )
+    assert [(attrs.strip(), text_of(items)) for attrs, items in keys] == [
+        ('lang="lt"', "sensorinis kambarys"),
+        ("", "300 ± 50 (no 250 līdz 350)"),
+    ]
     assert "Pareizā atbilde Kad lankytojas negalėtų jos apversti" in lt
     en = main_text(client.get("/trainer/sensory-room/quiz/en"))
     assert (

@@ -114,13 +114,6 @@ def test_the_standard_settings_can_be_restored_in_one_step(app, client, factory)
         assert (user.text_size, user.high_contrast) == (100, False)
 
 
-def test_a_saved_account_setting_wins_over_the_visitor_session(client, factory):
-    client.post("/display", data={"text_size": "200"})
-    factory.user(email="ilze@example.org")
-    login(client, "ilze@example.org")
-    assert _html_classes(client.get("/")) == set()
-
-
 def test_the_form_is_protected_against_forged_posts(app, client):
     app.config["WTF_CSRF_ENABLED"] = True
     try:
@@ -129,3 +122,26 @@ def test_the_form_is_protected_against_forged_posts(app, client):
         assert _html_classes(client.get("/help")) == set()
     finally:
         app.config["WTF_CSRF_ENABLED"] = False
+
+
+def test_settings_chosen_before_signing_in_stay_after_signing_in(app, client, factory):
+    user_id = factory.user(email="ona@example.org", name="Ona Žemaitė")
+    client.post("/display", data={"text_size": "200", "high_contrast": "y"})
+    assert _html_classes(client.get("/login")) == {"text-200", "theme-contrast"}
+    assert login(client, "ona@example.org").status_code == 302
+    assert _html_classes(client.get("/my")) == {"text-200", "theme-contrast"}
+    with app.app_context():
+        user = db.session.get(User, user_id)
+        assert (user.text_size, user.high_contrast, user.reduced_motion) == (200, True, False)
+
+
+def test_an_account_s_own_settings_win_over_a_visitor_s(app, client, factory):
+    user_id = factory.user(email="ona@example.org", name="Ona Žemaitė")
+    login(client, "ona@example.org")
+    client.post("/display", data={"text_size": "150", "reduced_motion": "y"})
+    client.post("/logout")
+    client.post("/display", data={"text_size": "200"})
+    login(client, "ona@example.org")
+    assert _html_classes(client.get("/my")) == {"text-150", "reduce-motion"}
+    with app.app_context():
+        assert db.session.get(User, user_id).text_size == 150
