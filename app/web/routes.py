@@ -41,6 +41,19 @@ def _keep_visitor_display_settings(sender, user, **extra) -> None:
 
 bp = Blueprint("web", __name__, template_folder="templates")
 
+
+@bp.record_once
+def _warn_without_contact_email(state) -> None:
+    """The accessibility statement and the privacy notice must name a way to reach a person
+    besides the feedback form (the Latvian model statement asks for an e-mail or phone)."""
+    app = state.app
+    if not app.config.get("CONTACT_EMAIL") and not (app.debug or app.testing):
+        log.warning(
+            "CONTACT_EMAIL is not set: the accessibility statement and the privacy notice offer "
+            "only the feedback form. Set it to an address that a person reads."
+        )
+
+
 # The accessibility statement: when the platform was last evaluated and the statement prepared.
 STATEMENT_EVALUATED = date(2026, 11, 27)
 STATEMENT_PREPARED = date(2026, 11, 27)

@@ -147,3 +147,15 @@ def test_static_files_are_fingerprinted_and_cached(client):
     plain = client.get("/static/css/main.css")
     assert "max-age=31536000" not in plain.headers.get("Cache-Control", "")
     plain.close()
+
+
+def test_production_without_a_contact_address_is_warned_about(tmp_path, caplog):
+    from app import create_app
+
+    create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'x.db'}", "CONTACT_EMAIL": ""})
+    assert "CONTACT_EMAIL is not set" in caplog.text
+    caplog.clear()
+    create_app(
+        {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'x.db'}", "CONTACT_EMAIL": "a@b.lv"}
+    )
+    assert "CONTACT_EMAIL" not in caplog.text
