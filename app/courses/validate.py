@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
@@ -426,12 +427,10 @@ _CODE_SPAN = re.compile(r"(`+)(?:(?!\1).)+?\1")
 _TAG = re.compile(r"<([A-Za-z][A-Za-z0-9-]*)(?=[\s/>])[^<>]*>")
 
 
-def check_raw_html(parsed: ParsedModule, findings: list[Finding]) -> None:
-    """Warn about raw HTML (outside code) that the sanitiser will remove, at its line."""
+def _outside_fences(lines: list[str]) -> Iterator[tuple[int, str]]:
+    """(0-based index, line) of the lines outside fenced code blocks (the fences excluded)."""
     fence: str | None = None
-    comment = False
-    for i in range(parsed.body_start - 1, len(parsed.lines)):
-        line = parsed.lines[i]
+    for offset, line in enumerate(lines):
         m = _FENCE.match(line)
         if fence is not None:
             if m and m.group(1)[0] == fence[0] and len(m.group(1)) >= len(fence):
@@ -440,6 +439,15 @@ def check_raw_html(parsed: ParsedModule, findings: list[Finding]) -> None:
         if m:
             fence = m.group(1)
             continue
+        yield offset, line
+
+
+def check_raw_html(parsed: ParsedModule, findings: list[Finding]) -> None:
+    """Warn about raw HTML (outside code) that the sanitiser will remove, at its line."""
+    comment = False
+    body = parsed.lines[parsed.body_start - 1 :]
+    for offset, line in _outside_fences(body):
+        i = parsed.body_start - 1 + offset
         if line.startswith(("    ", "\t")) and not line.strip().startswith("<"):
             continue
         text = _CODE_SPAN.sub("", line)
@@ -529,16 +537,7 @@ def _candidate_lines(lines: list[str], first_line: int) -> tuple[list[int], list
     option, to place the findings found in the HTML."""
     answers: list[int] = []
     options: list[int] = []
-    fence: str | None = None
-    for offset, line in enumerate(lines):
-        m = _FENCE.match(line)
-        if fence is not None:
-            if m and m.group(1)[0] == fence[0] and len(m.group(1)) >= len(fence):
-                fence = None
-            continue
-        if m:
-            fence = m.group(1)
-            continue
+    for offset, line in _outside_fences(lines):
         text = _CODE_SPAN.sub("", line).replace("\\[", "[").replace("\\(", "(")
         if _SOURCE_ANSWER_RE.search(text):
             answers.append(first_line + offset)
