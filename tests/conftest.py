@@ -116,7 +116,9 @@ def pytest_report_header(config):
     reason = _postgres_available()
     lines = [f"PostgreSQL: {'available' if reason is None else 'NOT available: ' + reason}"]
     lines.append(f"Chromium: {'found' if Path(CHROMIUM).exists() else 'NOT found at ' + CHROMIUM}")
-    lines.append(f"Shared test data: {'found' if TESTDATA.is_dir() else 'NOT found at '}{TESTDATA}")
+    lines.append(
+        f"Shared test data: {'found at' if TESTDATA.is_dir() else 'NOT found at'} {TESTDATA}"
+    )
     return lines
 
 
