@@ -12,6 +12,8 @@ PORT ?= 5000
 .PHONY: run test setup venv system-run system-test translations messages migrate seed lint format bench clean
 
 run: export PUBLIC_BASE_URL ?= http://$(HOST):$(PORT)
+# The demo's contact address for the accessibility statement and privacy notice (set a real one in production).
+run: export CONTACT_EMAIL ?= lasitava@example.org
 run: system-run setup migrate
 	@$(FLASK) demo seed --if-empty
 	@$(FLASK) certificates warm-up >/dev/null
